@@ -1,0 +1,42 @@
+// The operator's HTTP endpoint: probes, metrics and, later, the report API share one listener.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+#include <prometheus/registry.h>
+
+#include "controller/health.h"
+
+namespace kdiag {
+
+class HttpServer {
+ public:
+  HttpServer();
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Routes are registered before Start().
+  httplib::Server& routes() { return server_; }
+
+  // Binds "host:port" (port 0 picks a free one) and serves on a background thread.
+  // Throws std::runtime_error naming the address when it cannot bind.
+  void Start(const std::string& address);
+  // Stops accepting, finishes requests in flight and joins the thread. Idempotent.
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+// GET /healthz, /livez, /readyz (with ?verbose) and /metrics (Prometheus text format).
+void AddProbeAndMetricsRoutes(HttpServer& server, const HealthChecks& health,
+                              std::shared_ptr<prometheus::Registry> registry);
+
+}  // namespace kdiag

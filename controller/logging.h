@@ -1,0 +1,20 @@
+// Process-wide logging: spdlog to stderr as human-readable text or one JSON object a line.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include <spdlog/common.h>
+
+namespace kdiag {
+
+enum class LogFormat { kText, kJson };
+
+std::optional<LogFormat> ParseLogFormat(std::string_view name);
+// Accepts trace, debug, info, warn, error, critical, off.
+std::optional<spdlog::level::level_enum> ParseLogLevel(std::string_view name);
+
+// Replaces the default logger. Safe to call again (tests reconfigure it).
+void ConfigureLogging(LogFormat format, spdlog::level::level_enum level);
+
+}  // namespace kdiag

@@ -1,0 +1,89 @@
+#include "reconcilers/options.h"
+
+#include <regex>
+
+#include "controller/quantity.h"
+
+namespace kdiag {
+namespace {
+
+bool IsDnsLabel(const std::string& name) {
+  static const std::regex kLabel("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  return std::regex_match(name, kLabel);
+}
+
+bool IsDnsSubdomain(const std::string& name) {
+  static const std::regex kSubdomain(R"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)");
+  return name.size() <= 253 && std::regex_match(name, kSubdomain);
+}
+
+void CheckQuantity(std::vector<FieldProblem>& problems, const std::string& field,
+                   const std::string& value) {
+  const auto parsed = ParseQuantity(value);
+  if (!parsed) {
+    problems.push_back({field, "'" + value + "' is not a resource quantity (e.g. 500m, 256Mi)"});
+  } else if (parsed->value <= 0) {
+    problems.push_back({field, "must be greater than zero"});
+  }
+}
+
+}  // namespace
+
+std::vector<FieldProblem> DiagnosisOptions::Validate() const {
+  std::vector<FieldProblem> problems;
+  static const std::regex kHttpUrl(R"(https?://[^\s/?#]+(/[^\s?#]*)?)");
+  if (!std::regex_match(publicBaseURL, kHttpUrl)) {
+    problems.push_back({"publicBaseURL", "'" + publicBaseURL +
+                                             "' is not an http(s) URL without query or fragment"});
+  }
+  for (size_t i = 0; i < managementNamespaces.size(); ++i) {
+    if (!IsDnsLabel(managementNamespaces[i])) {
+      problems.push_back({"managementNamespaces[" + std::to_string(i) + "]",
+                          "'" + managementNamespaces[i] + "' is not a valid namespace name"});
+    }
+  }
+  if (maxFindingsInStatus < 1 || maxFindingsInStatus > 500) {
+    problems.push_back({"maxFindingsInStatus", "must be between 1 and 500"});
+  }
+  return problems;
+}
+
+std::vector<FieldProblem> SessionOptions::Validate() const {
+  std::vector<FieldProblem> problems;
+  if (defaultImage.empty()) problems.push_back({"defaultImage", "must not be empty"});
+  if (maxTTL <= Duration::zero() || maxTTL > kTTLCeiling) {
+    problems.push_back({"maxTTL", "must be more than 0s and at most " + FormatDuration(kTTLCeiling)});
+  }
+  if (defaultTTL <= Duration::zero() || defaultTTL > maxTTL) {
+    problems.push_back({"defaultTTL", "must be more than 0s and at most maxTTL (" +
+                                          FormatDuration(maxTTL) + ")"});
+  }
+  if (defaultIdleTimeout < Duration::zero()) {
+    problems.push_back({"defaultIdleTimeout", "must not be negative"});
+  }
+  if (runAsUser <= 0) problems.push_back({"runAsUser", "must be a non-root UID (> 0)"});
+  if (runAsGroup <= 0) problems.push_back({"runAsGroup", "must be a non-root GID (> 0)"});
+  if (!storageClassName.empty() && !IsDnsSubdomain(storageClassName)) {
+    problems.push_back({"storageClassName", "is not a valid StorageClass name"});
+  }
+  CheckQuantity(problems, "recordingSize", recordingSize);
+  CheckQuantity(problems, "resources.requests.cpu", requests.cpu);
+  CheckQuantity(problems, "resources.requests.memory", requests.memory);
+  CheckQuantity(problems, "resources.limits.cpu", limits.cpu);
+  CheckQuantity(problems, "resources.limits.memory", limits.memory);
+  const auto request_cpu = ParseQuantity(requests.cpu);
+  const auto limit_cpu = ParseQuantity(limits.cpu);
+  if (request_cpu && limit_cpu && *request_cpu > *limit_cpu) {
+    problems.push_back({"resources.requests.cpu", "must not exceed resources.limits.cpu"});
+  }
+  const auto request_memory = ParseQuantity(requests.memory);
+  const auto limit_memory = ParseQuantity(limits.memory);
+  if (request_memory && limit_memory && *request_memory > *limit_memory) {
+    problems.push_back({"resources.requests.memory", "must not exceed resources.limits.memory"});
+  }
+  if (maxPerNamespace < 1) problems.push_back({"maxPerNamespace", "must be at least 1"});
+  if (maxPerUser < 1) problems.push_back({"maxPerUser", "must be at least 1"});
+  return problems;
+}
+
+}  // namespace kdiag
