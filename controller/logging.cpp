@@ -6,15 +6,14 @@
 #include <fmt/chrono.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/formatter.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 namespace kdiag {
 namespace {
 
-// One JSON object a line, the shape log pipelines (Loki, Elasticsearch, Datadog) ingest:
-// {"ts":"2026-01-02T03:04:05.678Z","level":"info","logger":"...","msg":"..."}.
-// The message goes through a JSON encoder, so quotes and control characters stay valid JSON.
+// The shape log pipelines (Loki, Elasticsearch, Datadog) ingest. The message goes through a JSON encoder, so quotes and control characters stay valid JSON.
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -41,6 +40,10 @@ class JsonFormatter final : public spdlog::formatter {
 
 }  // namespace
 
+std::unique_ptr<spdlog::formatter> MakeJsonFormatter() {
+  return std::make_unique<JsonFormatter>();
+}
+
 std::optional<LogFormat> ParseLogFormat(std::string_view name) {
   if (name == "text") return LogFormat::kText;
   if (name == "json") return LogFormat::kJson;
@@ -50,7 +53,8 @@ std::optional<LogFormat> ParseLogFormat(std::string_view name) {
 std::optional<spdlog::level::level_enum> ParseLogLevel(std::string_view name) {
   for (int i = spdlog::level::trace; i < spdlog::level::n_levels; ++i) {
     const auto level = static_cast<spdlog::level::level_enum>(i);
-    if (spdlog::level::to_string_view(level) == name) return level;
+    const auto level_name = spdlog::level::to_string_view(level);
+    if (std::string_view(level_name.data(), level_name.size()) == name) return level;
   }
   if (name == "warn") return spdlog::level::warn;
   return std::nullopt;
@@ -59,9 +63,10 @@ std::optional<spdlog::level::level_enum> ParseLogLevel(std::string_view name) {
 void ConfigureLogging(LogFormat format, spdlog::level::level_enum level) {
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   if (format == LogFormat::kJson) {
-    sink->set_formatter(std::make_unique<JsonFormatter>());
+    sink->set_formatter(MakeJsonFormatter());
   } else {
-    sink->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
+    sink->set_formatter(std::make_unique<spdlog::pattern_formatter>(
+        "%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc));
   }
   auto logger = std::make_shared<spdlog::logger>("", sink);
   logger->set_level(level);

@@ -297,19 +297,15 @@ EOF
 load_state() {
   # shellcheck disable=SC1091
   source "$state/ports.env"
-}
-
-need_binaries() {
+  bin=$(<"$state/bin-dir")
   command -v kubectl >/dev/null 2>&1 || PATH="$bin:$PATH"
 }
 
 # --- commands --------------------------------------------------------------------------------
 
 cmd_up() {
-  bin=$("$here/k8s-binaries.sh")
-  need_binaries
   mkdir -p "$state" "$logs"
-  echo "$bin" >"$state/bin-dir"
+  "$here/k8s-binaries.sh" >"$state/bin-dir"
   pick_ports
   load_state
   make_pki
@@ -344,6 +340,8 @@ cmd_down() {
 cmd_env() {
   [[ -f $state/admin.kubeconfig ]] || die "cluster '$name' is not up (run: hack/cluster.sh up)"
   echo "export KUBECONFIG=$state/admin.kubeconfig"
+  # kubectl was built with the control plane when the machine has none.
+  command -v kubectl >/dev/null 2>&1 || echo "export PATH=$(<"$state/bin-dir"):\$PATH"
 }
 
 cmd_status() {
@@ -359,7 +357,7 @@ cmd_status() {
       rc=1
     fi
   done
-  if api_ready; then echo "api: ready at https://127.0.0.1:$API_PORT"; else
+  if api_ready >/dev/null 2>&1; then echo "api: ready at https://127.0.0.1:$API_PORT"; else
     echo "api: not ready"
     rc=1
   fi
@@ -369,8 +367,6 @@ cmd_status() {
 cmd_kubeconfig() { # namespace serviceaccount
   local ns=${1:?namespace} sa=${2:?serviceaccount}
   load_state
-  bin=$(<"$state/bin-dir")
-  need_binaries
   local token file=$state/sa-$ns-$sa.kubeconfig
   token=$(admin_kubectl -n "$ns" create token "$sa" --duration=24h)
   write_kubeconfig "$file" "token: $token"
@@ -381,7 +377,6 @@ cmd_component() { # stop|start|restart component
   local action=$1 c=${2:?component}
   [[ " ${components[*]} " == *" $c "* ]] || die "unknown component '$c' (one of: ${components[*]})"
   load_state
-  bin=$(<"$state/bin-dir")
   case $action in
   stop) stop_component "$c" ;;
   start) start_component "$c" ;;
