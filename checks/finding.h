@@ -2,12 +2,11 @@
 // Shaped like an item of Diagnosis status.findings (crds/kdiag.dev_diagnoses.yaml).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace kdiag {
 

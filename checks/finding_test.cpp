@@ -1,6 +1,7 @@
 #include "checks/finding.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace kdiag {

@@ -1,9 +1,9 @@
 #include "controller/http_server.h"
 
-#include <stdexcept>
-
 #include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
+
+#include <stdexcept>
 
 namespace kdiag {
 namespace {
@@ -40,9 +40,15 @@ HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Start(const std::string& address) {
   const auto [host, port] = SplitHostPort(address);
-  port_ = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+  port_ =
+      port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
   if (port_ < 0) throw std::runtime_error("cannot listen on " + address);
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  thread_ = std::thread([this] {
+    server_.listen_after_bind();
+    listen_returned_ = true;
+  });
+  // A stop() that comes before the accept loop runs would be lost, and the loop would never end.
+  while (!server_.is_running() && !listen_returned_) std::this_thread::yield();
   spdlog::info("serving HTTP on {}:{}", host, port_);
 }
 

@@ -1,12 +1,13 @@
 // The operator's HTTP endpoint: probes, metrics and, later, the report API share one listener.
 #pragma once
 
+#include <httplib.h>
+#include <prometheus/registry.h>
+
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
-
-#include <httplib.h>
-#include <prometheus/registry.h>
 
 #include "controller/health.h"
 
@@ -32,6 +33,7 @@ class HttpServer {
  private:
   httplib::Server server_;
   std::thread thread_;
+  std::atomic<bool> listen_returned_ = false;
   int port_ = 0;
 };
 

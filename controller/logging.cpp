@@ -1,19 +1,20 @@
 #include "controller/logging.h"
 
-#include <chrono>
-#include <memory>
-
 #include <fmt/chrono.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/formatter.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+
 namespace kdiag {
 namespace {
 
-// The shape log pipelines (Loki, Elasticsearch, Datadog) ingest. The message goes through a JSON encoder, so quotes and control characters stay valid JSON.
+// The shape log pipelines (Loki, Elasticsearch, Datadog) ingest. The message goes through a JSON
+// encoder, so quotes and control characters stay valid JSON.
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -40,9 +41,7 @@ class JsonFormatter final : public spdlog::formatter {
 
 }  // namespace
 
-std::unique_ptr<spdlog::formatter> MakeJsonFormatter() {
-  return std::make_unique<JsonFormatter>();
-}
+std::unique_ptr<spdlog::formatter> MakeJsonFormatter() { return std::make_unique<JsonFormatter>(); }
 
 std::optional<LogFormat> ParseLogFormat(std::string_view name) {
   if (name == "text") return LogFormat::kText;

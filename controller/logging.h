@@ -1,13 +1,12 @@
 // Process-wide logging: spdlog to stderr as human-readable text or one JSON object a line.
 #pragma once
 
-#include <optional>
-#include <string_view>
-
-#include <memory>
-
 #include <spdlog/common.h>
 #include <spdlog/formatter.h>
+
+#include <memory>
+#include <optional>
+#include <string_view>
 
 namespace kdiag {
 

@@ -1,8 +1,9 @@
 #include "controller/logging.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/details/log_msg.h>
+
+#include <nlohmann/json.hpp>
 
 namespace kdiag {
 namespace {

@@ -5,9 +5,10 @@
 namespace kdiag {
 
 ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
-  CLI::App app{"kdiag-controller: diagnoses what is broken in a Kubernetes namespace or cluster "
-               "and runs recorded, time-limited debug sessions.",
-               "kdiag-controller"};
+  CLI::App app{
+      "kdiag-controller: diagnoses what is broken in a Kubernetes namespace or cluster "
+      "and runs recorded, time-limited debug sessions.",
+      "kdiag-controller"};
   CommandLine cl;
   app.add_option("--config", cl.configPath, "Operator configuration file (YAML)")
       ->check(CLI::ExistingFile);

@@ -1,13 +1,13 @@
 #include "daemon/daemon.h"
 
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
-
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
-#include <spdlog/spdlog.h>
 
 #include "controller/health.h"
 #include "controller/http_server.h"
@@ -20,7 +20,7 @@ namespace {
 class StatusLogger {
  public:
   StatusLogger(Duration interval, std::function<std::string()> describe)
-      : thread_([this, interval, describe = std::move(describe)](std::stop_token stop) {
+      : thread_([this, interval, describe = std::move(describe)](const std::stop_token& stop) {
           std::mutex mutex;
           std::unique_lock lock(mutex);
           while (true) {
@@ -63,8 +63,8 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
   std::optional<StatusLogger> status_logger;
   if (config.server.statusLogInterval > Duration::zero()) {
     status_logger.emplace(config.server.statusLogInterval, [started] {
-      const auto uptime = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() -
-                                                               started);
+      const auto uptime =
+          std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started);
       return fmt::format("version={} uptime={}", KDIAG_VERSION, FormatDuration(uptime));
     });
   }

@@ -1,7 +1,7 @@
 // kdiag-controller: parse the command line, load the configuration, run the operator.
-#include <iostream>
-
 #include <spdlog/spdlog.h>
+
+#include <iostream>
 
 #include "controller/logging.h"
 #include "controller/shutdown_signal.h"

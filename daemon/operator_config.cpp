@@ -121,7 +121,8 @@ void ValidateOperatorConfig(const OperatorConfig& config, const std::string& sou
   // The same rules as client-go's leader election: a leader must be able to renew several
   // times before its lease runs out, or leadership flaps under ordinary API latency.
   if (election.leaseDuration <= election.renewDeadline) {
-    problems.push_back(source + ": leaderElection.leaseDuration: must be greater than renewDeadline");
+    problems.push_back(source +
+                       ": leaderElection.leaseDuration: must be greater than renewDeadline");
   }
   if (election.renewDeadline.count() <= election.retryPeriod.count() * 12 / 10) {
     problems.push_back(source +

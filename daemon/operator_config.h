@@ -3,12 +3,12 @@
 // file, line and key; see docs/configuration.md.
 #pragma once
 
+#include <spdlog/common.h>
+
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <spdlog/common.h>
 
 #include "controller/duration.h"
 #include "controller/logging.h"

@@ -84,16 +84,19 @@ sessions:
 TEST(OperatorConfig, NamesUnknownKeysWithTheirLine) {
   EXPECT_THAT(ProblemsOf("log:\n  level: info\n  colour: blue\n"),
               ElementsAre("config.yaml:3: log.colour: unknown key (known here: format, level)"));
-  EXPECT_THAT(ProblemsOf("sessions:\n  resources:\n    requests: {gpu: 1}\n"),
-              ElementsAre(HasSubstr("config.yaml:3: sessions.resources.requests.gpu: unknown key")));
-  EXPECT_THAT(ProblemsOf("logging: {}\n"), ElementsAre(HasSubstr("config.yaml:1: logging: unknown key")));
+  EXPECT_THAT(
+      ProblemsOf("sessions:\n  resources:\n    requests: {gpu: 1}\n"),
+      ElementsAre(HasSubstr("config.yaml:3: sessions.resources.requests.gpu: unknown key")));
+  EXPECT_THAT(ProblemsOf("logging: {}\n"),
+              ElementsAre(HasSubstr("config.yaml:1: logging: unknown key")));
 }
 
 TEST(OperatorConfig, NamesBadValues) {
   EXPECT_THAT(ProblemsOf("log: {level: loud}"),
               ElementsAre(HasSubstr("log.level: 'loud' is not one of trace, debug")));
-  EXPECT_THAT(ProblemsOf("sessions: {maxTTL: 3x}"),
-              ElementsAre("config.yaml:1: sessions.maxTTL: '3x' is not a duration (e.g. 90s, 15m, 1h30m)"));
+  EXPECT_THAT(
+      ProblemsOf("sessions: {maxTTL: 3x}"),
+      ElementsAre("config.yaml:1: sessions.maxTTL: '3x' is not a duration (e.g. 90s, 15m, 1h30m)"));
   EXPECT_THAT(ProblemsOf("sessions: {runAsUser: 0}"),
               ElementsAre(HasSubstr("sessions.runAsUser: 0 is out of range [1, 2147483647]")));
   EXPECT_THAT(ProblemsOf("leaderElection: {enabled: yes please}"),
@@ -112,17 +115,18 @@ TEST(OperatorConfig, ReportsEveryProblemAtOnce) {
 TEST(OperatorConfig, AppliesCrossFieldRules) {
   EXPECT_THAT(ProblemsOf("sessions: {maxTTL: 3h}"),
               ElementsAre(HasSubstr("sessions.maxTTL: must be more than 0s and at most 2h")));
-  EXPECT_THAT(ProblemsOf("sessions: {defaultTTL: 2h, maxTTL: 1h}"),
-              ElementsAre(HasSubstr("sessions.defaultTTL: must be more than 0s and at most maxTTL (1h)")));
-  EXPECT_THAT(ProblemsOf("leaderElection: {leaseDuration: 10s, renewDeadline: 10s}"),
-              ElementsAre(HasSubstr("leaderElection.leaseDuration: must be greater than renewDeadline")));
+  EXPECT_THAT(
+      ProblemsOf("sessions: {defaultTTL: 2h, maxTTL: 1h}"),
+      ElementsAre(HasSubstr("sessions.defaultTTL: must be more than 0s and at most maxTTL (1h)")));
+  EXPECT_THAT(
+      ProblemsOf("leaderElection: {leaseDuration: 10s, renewDeadline: 10s}"),
+      ElementsAre(HasSubstr("leaderElection.leaseDuration: must be greater than renewDeadline")));
   EXPECT_THAT(ProblemsOf("diagnosis: {publicBaseURL: 'ftp://x'}"),
               ElementsAre(HasSubstr("diagnosis.publicBaseURL: 'ftp://x' is not an http(s) URL")));
 }
 
 TEST(OperatorConfig, ReportsMalformedYamlWithPosition) {
-  EXPECT_THAT(ProblemsOf("log: {level: info\nserver: x"),
-              ElementsAre(HasSubstr("config.yaml:2:")));
+  EXPECT_THAT(ProblemsOf("log: {level: info\nserver: x"), ElementsAre(HasSubstr("config.yaml:2:")));
   EXPECT_THAT(ProblemsOf("- just\n- a list\n"),
               ElementsAre(HasSubstr("config.yaml:1: (top level): must be a mapping")));
 }

@@ -15,9 +15,7 @@ bool ParseNumber(const std::string& text, T& out) {
   return ec == std::errc() && end == last;
 }
 
-int LineOf(const YAML::Node& node) {
-  return node.IsDefined() ? node.Mark().line : -1;
-}
+int LineOf(const YAML::Node& node) { return node.IsDefined() ? node.Mark().line : -1; }
 
 }  // namespace
 
@@ -27,8 +25,8 @@ void YamlProblems::Add(int line, const std::string& path, const std::string& rea
   messages_.push_back(where + ": " + path + ": " + reason);
 }
 
-YamlSection::YamlSection(YAML::Node node, std::string path, YamlProblems& problems)
-    : node_(std::move(node)), path_(std::move(path)), problems_(problems) {
+YamlSection::YamlSection(const YAML::Node& node, std::string path, YamlProblems& problems)
+    : node_(node), path_(std::move(path)), problems_(problems) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
     problems_.Add(LineOf(node_), path_.empty() ? "(top level)" : path_, "must be a mapping");
     node_ = YAML::Node();

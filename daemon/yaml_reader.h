@@ -4,14 +4,14 @@
 // duration".
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "controller/duration.h"
 
@@ -34,7 +34,7 @@ class YamlProblems {
 class YamlSection {
  public:
   // node may be undefined or null (an absent section): every Read then keeps the default.
-  YamlSection(YAML::Node node, std::string path, YamlProblems& problems);
+  YamlSection(const YAML::Node& node, std::string path, YamlProblems& problems);
   // Reports keys that no Read or Section asked for.
   ~YamlSection();
   YamlSection(const YamlSection&) = delete;

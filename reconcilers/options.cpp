@@ -1,20 +1,22 @@
 #include "reconcilers/options.h"
 
-#include <regex>
+#include <string_view>
 
+#include "controller/names.h"
 #include "controller/quantity.h"
 
 namespace kdiag {
 namespace {
 
-bool IsDnsLabel(const std::string& name) {
-  static const std::regex kLabel("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  return std::regex_match(name, kLabel);
-}
-
-bool IsDnsSubdomain(const std::string& name) {
-  static const std::regex kSubdomain(R"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)");
-  return name.size() <= 253 && std::regex_match(name, kSubdomain);
+// http:// or https://, a host, and an optional path; no query, fragment or white space, since
+// report paths are appended to it.
+bool IsHttpBaseUrl(std::string_view url) {
+  std::string_view rest;
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (url.starts_with(scheme)) rest = url.substr(scheme.size());
+  }
+  if (rest.empty() || rest.front() == '/') return false;
+  return rest.find_first_of("?# \t\n\r") == std::string_view::npos;
 }
 
 void CheckQuantity(std::vector<FieldProblem>& problems, const std::string& field,
@@ -31,10 +33,9 @@ void CheckQuantity(std::vector<FieldProblem>& problems, const std::string& field
 
 std::vector<FieldProblem> DiagnosisOptions::Validate() const {
   std::vector<FieldProblem> problems;
-  static const std::regex kHttpUrl(R"(https?://[^\s/?#]+(/[^\s?#]*)?)");
-  if (!std::regex_match(publicBaseURL, kHttpUrl)) {
-    problems.push_back({"publicBaseURL", "'" + publicBaseURL +
-                                             "' is not an http(s) URL without query or fragment"});
+  if (!IsHttpBaseUrl(publicBaseURL)) {
+    problems.push_back({"publicBaseURL",
+                        "'" + publicBaseURL + "' is not an http(s) URL without query or fragment"});
   }
   for (size_t i = 0; i < managementNamespaces.size(); ++i) {
     if (!IsDnsLabel(managementNamespaces[i])) {
@@ -52,11 +53,12 @@ std::vector<FieldProblem> SessionOptions::Validate() const {
   std::vector<FieldProblem> problems;
   if (defaultImage.empty()) problems.push_back({"defaultImage", "must not be empty"});
   if (maxTTL <= Duration::zero() || maxTTL > kTTLCeiling) {
-    problems.push_back({"maxTTL", "must be more than 0s and at most " + FormatDuration(kTTLCeiling)});
+    problems.push_back(
+        {"maxTTL", "must be more than 0s and at most " + FormatDuration(kTTLCeiling)});
   }
   if (defaultTTL <= Duration::zero() || defaultTTL > maxTTL) {
-    problems.push_back({"defaultTTL", "must be more than 0s and at most maxTTL (" +
-                                          FormatDuration(maxTTL) + ")"});
+    problems.push_back(
+        {"defaultTTL", "must be more than 0s and at most maxTTL (" + FormatDuration(maxTTL) + ")"});
   }
   if (defaultIdleTimeout < Duration::zero()) {
     problems.push_back({"defaultIdleTimeout", "must not be negative"});
