@@ -328,10 +328,22 @@ cmd_up() {
 
 cmd_down() {
   if [[ -d $state ]]; then
-    local i
-    for ((i = ${#components[@]} - 1; i >= 0; i--)); do
-      stop_component "${components[$i]}"
+    # The cluster is disposable: stop every component at once rather than in order.
+    local c pids=()
+    for c in "${components[@]}"; do
+      pid=$(pid_of "$c") && pids+=("$pid")
     done
+    if ((${#pids[@]} > 0)); then
+      kill -TERM "${pids[@]}" 2>/dev/null || true
+      local alive
+      for _ in $(seq 100); do
+        alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        ((alive)) || break
+        sleep 0.1
+      done
+      kill -KILL "${pids[@]}" 2>/dev/null || true
+    fi
     rm -rf "$state"
   fi
   log "cluster '$name' is down"

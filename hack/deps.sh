@@ -28,8 +28,3 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "error: Go is required to build the local control plane (etcd, kube-apiserver, kwok)." >&2
-  echo "       Install Go >= 1.24 and run this again." >&2
-  exit 1
-fi

@@ -8,6 +8,11 @@
 # else it is built the same way.
 set -euo pipefail
 
+if ! command -v go >/dev/null 2>&1; then
+  echo "error: Go >= 1.24 is needed to build the local control plane; install it and run this again." >&2
+  exit 1
+fi
+
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache_root=${KDIAG_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kdiag}
 
