@@ -113,8 +113,8 @@ ApiError ErrorFromResponse(int http_code, std::string_view body,
           causes != details->end() && causes->is_array()) {
         for (const auto& cause : *causes) {
           if (!cause.is_object()) continue;
-          error.causes.push_back({cause.value("field", ""), cause.value("reason", ""),
-                                  cause.value("message", "")});
+          error.causes.push_back(
+              {cause.value("field", ""), cause.value("reason", ""), cause.value("message", "")});
         }
       }
       const auto seconds = details->find("retryAfterSeconds");

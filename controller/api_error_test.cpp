@@ -1,6 +1,7 @@
 #include "controller/api_error.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace kdiag {

@@ -183,10 +183,9 @@ ClusterConfig ParseKubeconfig(const std::string& yaml, const std::string& source
   const std::string user_path = "users[" + std::to_string(user_index) + "].user";
   const Fields user(root["users"][user_index]["user"], user_path, source);
 
-  config.clientCertPem = user.Pem("client-certificate-data", "client-certificate", base_dir,
-                                  &config.clientCertFile);
-  config.clientKeyPem =
-      user.Pem("client-key-data", "client-key", base_dir, &config.clientKeyFile);
+  config.clientCertPem =
+      user.Pem("client-certificate-data", "client-certificate", base_dir, &config.clientCertFile);
+  config.clientKeyPem = user.Pem("client-key-data", "client-key", base_dir, &config.clientKeyFile);
   if (config.clientCertPem.empty() != config.clientKeyPem.empty()) {
     user.Fail(config.clientCertPem.empty() ? "client-certificate" : "client-key",
               "a client certificate and its key go together; one of them is missing");
@@ -230,8 +229,8 @@ ClusterConfig InClusterConfig(const std::map<std::string, std::string>& environm
   ClusterConfig config;
   // An IPv6 service address needs brackets in a URL.
   const bool ipv6 = host->second.find(':') != std::string::npos;
-  config.server = "https://" + (ipv6 ? "[" + host->second + "]" : host->second) + ":" +
-                  port->second;
+  config.server =
+      "https://" + (ipv6 ? "[" + host->second + "]" : host->second) + ":" + port->second;
   config.tokenFile = root + "/token";
   ReadFile(config.tokenFile, "in-cluster ServiceAccount token");
   config.caPem = ReadFile(root + "/ca.crt", "in-cluster CA");

@@ -54,25 +54,29 @@ current-context: dev
 clusters:
 - name: dev-cluster
   cluster:
-)" + cluster + R"(
+)" + cluster +
+         R"(
 contexts:
 - name: dev
   context:
     cluster: dev-cluster
     user: dev-user
     namespace: shop
-)" + extra_context + R"(
+)" + extra_context +
+         R"(
 users:
 - name: dev-user
   user:
-)" + user + "\n";
+)" + user +
+         "\n";
 }
 
 TEST_F(KubeconfigTest, ReadsATokenAndInlineCA) {
-  const auto c = Parse(Kubeconfig("    server: https://10.0.0.1:6443/\n"
-                                  "    certificate-authority-data: " +
-                                      std::string(kPemBase64),
-                                  "    token: abc.def"));
+  const auto c =
+      Parse(Kubeconfig("    server: https://10.0.0.1:6443/\n"
+                       "    certificate-authority-data: " +
+                           std::string(kPemBase64),
+                       "    token: abc.def"));
   EXPECT_EQ(c.server, "https://10.0.0.1:6443");
   EXPECT_EQ(c.caPem, kPem);
   EXPECT_EQ(c.token, "abc.def");
@@ -135,14 +139,14 @@ TEST_F(KubeconfigTest, NamesWhatIsWrong) {
               HasSubstr("kc.yaml: clusters[0].cluster.server: is required"));
   EXPECT_THAT(ErrorOf(Kubeconfig("    server: k8s.local:6443", user)),
               HasSubstr("clusters[0].cluster.server: 'k8s.local:6443' is not an http(s) URL"));
-  EXPECT_THAT(ErrorOf(Kubeconfig("    server: https://k\n    certificate-authority-data: '%%%'",
-                                 user)),
-              HasSubstr("clusters[0].cluster.certificate-authority-data: is not valid base64"));
-  EXPECT_THAT(ErrorOf(Kubeconfig("    server: https://k\n    certificate-authority: nope.crt",
-                                 user)),
-              HasSubstr("clusters[0].cluster.certificate-authority: cannot read"));
-  EXPECT_THAT(ErrorOf(Kubeconfig("    server: https://k", "    client-certificate-data: " +
-                                                            std::string(kPemBase64))),
+  EXPECT_THAT(
+      ErrorOf(Kubeconfig("    server: https://k\n    certificate-authority-data: '%%%'", user)),
+      HasSubstr("clusters[0].cluster.certificate-authority-data: is not valid base64"));
+  EXPECT_THAT(
+      ErrorOf(Kubeconfig("    server: https://k\n    certificate-authority: nope.crt", user)),
+      HasSubstr("clusters[0].cluster.certificate-authority: cannot read"));
+  EXPECT_THAT(ErrorOf(Kubeconfig("    server: https://k",
+                                 "    client-certificate-data: " + std::string(kPemBase64))),
               HasSubstr("users[0].user.client-key: a client certificate and its key go together"));
   EXPECT_THAT(ErrorOf(Kubeconfig("    server: https://k", "    token: a\n    username: b")),
               HasSubstr("users[0].user: sets more than one of"));
@@ -161,8 +165,7 @@ TEST_F(KubeconfigTest, ReadsTheInClusterEnvironment) {
   Write("ca.crt", kPem);
   Write("namespace", "kdiag-system");
   const auto c = InClusterConfig(
-      {{"KUBERNETES_SERVICE_HOST", "fd00::1"}, {"KUBERNETES_SERVICE_PORT", "443"}},
-      dir_.string());
+      {{"KUBERNETES_SERVICE_HOST", "fd00::1"}, {"KUBERNETES_SERVICE_PORT", "443"}}, dir_.string());
   EXPECT_EQ(c.server, "https://[fd00::1]:443");
   EXPECT_EQ(c.tokenFile, (dir_ / "token").string());
   EXPECT_EQ(c.caPem, kPem);
