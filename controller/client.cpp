@@ -221,24 +221,24 @@ Result<nlohmann::json> Client::Create(const ResourceType& type, std::string_view
                   object.dump(), kJson);
 }
 
-Result<nlohmann::json> Client::Update(const ResourceType& type, const nlohmann::json& object,
-                                      const WriteOptions& options) {
+Result<nlohmann::json> Client::Put(const ResourceType& type, const nlohmann::json& object,
+                                   std::string_view subresource, const WriteOptions& options) {
   const auto name = MetadataField(object, "name");
   if (name.empty()) return Unexpected(MissingName());
   return CallJson("PUT",
-                  WriteQuery(type.Path(MetadataField(object, "namespace"), name),
+                  WriteQuery(type.Path(MetadataField(object, "namespace"), name, subresource),
                              options.fieldManager, options.dryRun),
                   object.dump(), kJson);
 }
 
+Result<nlohmann::json> Client::Update(const ResourceType& type, const nlohmann::json& object,
+                                      const WriteOptions& options) {
+  return Put(type, object, {}, options);
+}
+
 Result<nlohmann::json> Client::UpdateStatus(const ResourceType& type, const nlohmann::json& object,
                                             const WriteOptions& options) {
-  const auto name = MetadataField(object, "name");
-  if (name.empty()) return Unexpected(MissingName());
-  return CallJson("PUT",
-                  WriteQuery(type.Path(MetadataField(object, "namespace"), name, "status"),
-                             options.fieldManager, options.dryRun),
-                  object.dump(), kJson);
+  return Put(type, object, "status", options);
 }
 
 Result<nlohmann::json> Client::Patch(const ResourceType& type, std::string_view ns,

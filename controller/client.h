@@ -128,6 +128,8 @@ class Client {
  private:
   HttpRequest MakeRequest(std::string_view method, const std::string& path, std::string_view body,
                           std::string_view content_type, std::string_view accept);
+  Result<nlohmann::json> Put(const ResourceType& type, const nlohmann::json& object,
+                             std::string_view subresource, const WriteOptions& options);
   Result<nlohmann::json> CallJson(std::string_view method, const std::string& path,
                                   std::string_view body = {}, std::string_view content_type = {});
 

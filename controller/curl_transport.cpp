@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <mutex>
 
 #include "controller/http_transport.h"
@@ -37,15 +38,17 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     exchange->response.headers.clear();
     const auto space = line.find(' ');
     if (space != std::string_view::npos) {
-      exchange->response.status = std::atoi(line.data() + space + 1);
+      const auto code = line.substr(space + 1, 3);
+      std::from_chars(code.data(), code.data() + code.size(), exchange->response.status);
     }
     return size * count;
   }
   const auto colon = line.find(':');
   if (colon != std::string_view::npos) {
     auto value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
       value.remove_prefix(1);
+    }
     while (!value.empty() &&
            (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
       value.remove_suffix(1);

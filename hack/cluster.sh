@@ -39,7 +39,8 @@ pick_ports() {
   : >"$state/ports.env.partial"
   for n in "${names[@]}"; do
     while :; do
-      port=$((20000 + RANDOM % 20000))
+      # Below the kernel's ephemeral range (32768+), so no outgoing connection takes it later.
+      port=$((20000 + RANDOM % 12000))
       [[ $taken == *" $port "* ]] || port_in_use "$port" || break
     done
     taken+="$port "

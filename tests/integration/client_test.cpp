@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -226,9 +227,12 @@ TEST_F(ClientTest, ReadsLogsOfAPodWithTailAndPrevious) {
     if (got && got->value("status", json::object()).value("phase", "") == "Running") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  auto logs = client_->PodLogs(ns_, "web", {.container = "web", .tailLines = 1});
+  auto logs = client_->PodLogs(ns_, "web", {.container = "web"});
   ASSERT_TRUE(logs) << logs.error().Describe();
   EXPECT_THAT(*logs, HasSubstr("simulated container started"));
+  auto tail = client_->PodLogs(ns_, "web", {.tailLines = 1});
+  ASSERT_TRUE(tail) << tail.error().Describe();
+  EXPECT_EQ(std::count(tail->begin(), tail->end(), '\n'), 1) << *tail;
   auto previous = client_->PodLogs(ns_, "web", {.previous = true});
   ASSERT_TRUE(previous) << previous.error().Describe();
   EXPECT_THAT(*previous, HasSubstr("simulated previous container exited"));

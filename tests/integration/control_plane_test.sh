@@ -27,6 +27,16 @@ expect_eq "exec returns stdout" "hello" "$(kubectl -n "$ns" exec "$pod" -- echo 
 expect_contains "exec returns stderr" "oops" "$(kubectl -n "$ns" exec "$pod" -- sh -c 'echo oops >&2' 2>&1)"
 expect_failure "exec reports the exit code" "exit status 3" kubectl -n "$ns" exec "$pod" -- sh -c 'exit 3'
 
+# Attach streams what the container writes from then on; kwok takes it from its log file.
+attach_out=$(mktemp)
+timeout 6 kubectl -n "$ns" attach "$pod" >"$attach_out" 2>&1 &
+sleep 2
+printf '%s stdout F written while attached\n' "$(date -u +%Y-%m-%dT%H:%M:%S.000000000Z)" \
+  >>"$state/kwok/current.log"
+wait || true
+expect_contains "attach streams the container's output" "written while attached" "$(cat "$attach_out")"
+rm -f "$attach_out"
+
 kubectl -n "$ns" delete deployment web >/dev/null
 gone() { [[ -z $(kubectl -n "$ns" get replicasets,pods -o name) ]]; }
 for _ in $(seq 60); do gone && break; sleep 0.5; done
