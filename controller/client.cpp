@@ -107,8 +107,9 @@ HttpRequest Client::MakeRequest(std::string_view method, const std::string& path
   request.timeout = options_.timeout;
   request.headers.emplace_back("Accept", std::string(accept));
   request.headers.emplace_back("User-Agent", options_.userAgent);
-  if (!content_type.empty())
+  if (!content_type.empty()) {
     request.headers.emplace_back("Content-Type", std::string(content_type));
+  }
   return request;
 }
 

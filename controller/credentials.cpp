@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <system_error>
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -103,21 +104,25 @@ class TokenFileCredential final : public CredentialSource {
 // where plugins print their hints.
 Result<std::string> RunPlugin(const ExecPluginConfig& plugin, const std::string& exec_info) {
   std::vector<std::string> env_strings;
+  env_strings.reserve(plugin.env.size() + 64);
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
   for (const auto& [name, value] : plugin.env) env_strings.push_back(name + "=" + value);
   env_strings.push_back("KUBERNETES_EXEC_INFO=" + exec_info);
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
   std::vector<std::string> args{plugin.command};
   args.insert(args.end(), plugin.args.begin(), plugin.args.end());
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
   std::array<int, 2> out{};
-  if (pipe(out.data()) != 0)
-    return Unexpected(CredentialError("pipe: " + std::string(strerror(errno))));
+  if (pipe(out.data()) != 0) {
+    return Unexpected(CredentialError("pipe: " + std::generic_category().message(errno)));
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
@@ -131,7 +136,7 @@ Result<std::string> RunPlugin(const ExecPluginConfig& plugin, const std::string&
   if (spawned != 0) {
     close(out[0]);
     return Unexpected(CredentialError("cannot run exec credential plugin '" + plugin.command +
-                                      "': " + strerror(spawned)));
+                                      "': " + std::generic_category().message(spawned)));
   }
   std::string output;
   std::array<char, 4096> buffer{};

@@ -85,7 +85,7 @@ class Fields {
   [[noreturn]] void Fail(const std::string& key, const std::string& reason) const {
     throw KubeconfigError(Where(key) + ": " + reason);
   }
-  const YAML::Node& node() const { return node_; }
+  const YAML::Node& Yaml() const { return node_; }
 
  private:
   YAML::Node node_;
@@ -112,11 +112,11 @@ ExecPluginConfig ReadExec(const Fields& exec, const std::string& list_path,
   plugin.command = exec.String("command");
   if (plugin.command.empty()) exec.Fail("command", "is required");
   if (plugin.apiVersion.empty()) exec.Fail("apiVersion", "is required");
-  if (const auto args = exec.node()["args"]) {
+  if (const auto args = exec.Yaml()["args"]) {
     if (!args.IsSequence()) exec.Fail("args", "must be a list");
     for (const auto& arg : args) plugin.args.push_back(arg.as<std::string>());
   }
-  if (const auto env = exec.node()["env"]) {
+  if (const auto env = exec.Yaml()["env"]) {
     if (!env.IsSequence()) exec.Fail("env", "must be a list");
     for (size_t i = 0; i < env.size(); ++i) {
       const Fields var(env[i], list_path + ".env[" + std::to_string(i) + "]", source);
@@ -125,6 +125,12 @@ ExecPluginConfig ReadExec(const Fields& exec, const std::string& list_path,
   }
   plugin.provideClusterInfo = exec.Bool("provideClusterInfo");
   return plugin;
+}
+
+// kdiag never changes its own environment, so reading it is safe from any thread.
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe)
+  return value != nullptr ? value : "";
 }
 
 }  // namespace
@@ -242,20 +248,18 @@ ClusterConfig InClusterConfig(const std::map<std::string, std::string>& environm
 
 ClusterConfig LoadClusterConfig(const std::string& kubeconfig_path, const std::string& context) {
   if (!kubeconfig_path.empty()) return LoadKubeconfig(kubeconfig_path, context);
-  if (const char* env = std::getenv("KUBECONFIG"); env && *env) {
-    const std::string list = env;
+  if (const auto list = Env("KUBECONFIG"); !list.empty()) {
     return LoadKubeconfig(list.substr(0, list.find(':')), context);
   }
-  if (std::getenv("KUBERNETES_SERVICE_HOST") && context.empty()) {
-    std::map<std::string, std::string> environment;
-    for (const char* name : {"KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"}) {
-      if (const char* value = std::getenv(name)) environment[name] = value;
-    }
-    return InClusterConfig(environment);
+  if (!Env("KUBERNETES_SERVICE_HOST").empty() && context.empty()) {
+    return InClusterConfig({{"KUBERNETES_SERVICE_HOST", Env("KUBERNETES_SERVICE_HOST")},
+                            {"KUBERNETES_SERVICE_PORT", Env("KUBERNETES_SERVICE_PORT")}});
   }
-  const char* home = std::getenv("HOME");
-  if (!home) throw KubeconfigError("no kubeconfig given, not in a cluster, and $HOME is not set");
-  return LoadKubeconfig(std::string(home) + "/.kube/config", context);
+  const auto home = Env("HOME");
+  if (home.empty()) {
+    throw KubeconfigError("no kubeconfig given, not in a cluster, and $HOME is not set");
+  }
+  return LoadKubeconfig(home + "/.kube/config", context);
 }
 
 }  // namespace kdiag
