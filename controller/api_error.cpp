@@ -1,21 +1,36 @@
 #include "controller/api_error.h"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace kdiag {
 namespace {
 
+// Each kind with the Status reason the API server gives it (and its name in messages).
+constexpr std::pair<ErrorKind, std::string_view> kReasons[] = {
+    {ErrorKind::kNotFound, "NotFound"},
+    {ErrorKind::kAlreadyExists, "AlreadyExists"},
+    {ErrorKind::kConflict, "Conflict"},
+    {ErrorKind::kForbidden, "Forbidden"},
+    {ErrorKind::kUnauthorized, "Unauthorized"},
+    {ErrorKind::kGone, "Gone"},
+    {ErrorKind::kInvalid, "Invalid"},
+    {ErrorKind::kBadRequest, "BadRequest"},
+    {ErrorKind::kTooManyRequests, "TooManyRequests"},
+    {ErrorKind::kTimeout, "Timeout"},
+    {ErrorKind::kServerError, "ServerError"},
+    {ErrorKind::kTransport, "Transport"},
+    {ErrorKind::kDecode, "Decode"},
+    {ErrorKind::kOther, "Other"},
+};
+
 ErrorKind KindOf(int code, std::string_view reason) {
-  if (reason == "NotFound") return ErrorKind::kNotFound;
-  if (reason == "AlreadyExists") return ErrorKind::kAlreadyExists;
-  if (reason == "Conflict") return ErrorKind::kConflict;
-  if (reason == "Forbidden") return ErrorKind::kForbidden;
-  if (reason == "Unauthorized") return ErrorKind::kUnauthorized;
-  if (reason == "Gone" || reason == "Expired") return ErrorKind::kGone;
-  if (reason == "Invalid") return ErrorKind::kInvalid;
-  if (reason == "TooManyRequests") return ErrorKind::kTooManyRequests;
-  if (reason == "Timeout" || reason == "ServerTimeout") return ErrorKind::kTimeout;
-  if (reason == "BadRequest") return ErrorKind::kBadRequest;
+  // Reasons that share a kind with another name.
+  if (reason == "Expired") return ErrorKind::kGone;
+  if (reason == "ServerTimeout") return ErrorKind::kTimeout;
+  for (const auto& [kind, name] : kReasons) {
+    if (!reason.empty() && reason == name && kind != ErrorKind::kOther) return kind;
+  }
   switch (code) {
     case 400:
       return ErrorKind::kBadRequest;
@@ -43,35 +58,8 @@ ErrorKind KindOf(int code, std::string_view reason) {
 }  // namespace
 
 std::string_view ToString(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kNotFound:
-      return "NotFound";
-    case ErrorKind::kAlreadyExists:
-      return "AlreadyExists";
-    case ErrorKind::kConflict:
-      return "Conflict";
-    case ErrorKind::kForbidden:
-      return "Forbidden";
-    case ErrorKind::kUnauthorized:
-      return "Unauthorized";
-    case ErrorKind::kGone:
-      return "Gone";
-    case ErrorKind::kInvalid:
-      return "Invalid";
-    case ErrorKind::kBadRequest:
-      return "BadRequest";
-    case ErrorKind::kTooManyRequests:
-      return "TooManyRequests";
-    case ErrorKind::kTimeout:
-      return "Timeout";
-    case ErrorKind::kServerError:
-      return "ServerError";
-    case ErrorKind::kTransport:
-      return "Transport";
-    case ErrorKind::kDecode:
-      return "Decode";
-    case ErrorKind::kOther:
-      return "Other";
+  for (const auto& [k, name] : kReasons) {
+    if (k == kind) return name;
   }
   return "Other";
 }

@@ -123,8 +123,6 @@ class Client {
   Result<HttpResponse> Stream(const std::string& path, Duration idle_timeout,
                               const std::function<StreamControl(std::string_view)>& on_chunk);
 
-  const std::string& server() const { return server_; }
-
  private:
   HttpRequest MakeRequest(std::string_view method, const std::string& path, std::string_view body,
                           std::string_view content_type, std::string_view accept);

@@ -104,8 +104,8 @@ class TokenFileCredential final : public CredentialSource {
 // where plugins print their hints.
 Result<std::string> RunPlugin(const ExecPluginConfig& plugin, const std::string& exec_info) {
   std::vector<std::string> env_strings;
-  env_strings.reserve(plugin.env.size() + 64);
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  env_strings.reserve(env_strings.size() + plugin.env.size() + 1);
   for (const auto& [name, value] : plugin.env) env_strings.push_back(name + "=" + value);
   env_strings.push_back("KUBERNETES_EXEC_INFO=" + exec_info);
   std::vector<char*> envp;

@@ -32,11 +32,6 @@ simdjson::error_code ReadString(simdjson::ondemand::object& object, std::string_
 
 }  // namespace
 
-void LineFramer::Reset() {
-  buffer_.clear();
-  start_ = scan_ = 0;
-}
-
 std::string_view ToString(WatchEventType type) {
   switch (type) {
     case WatchEventType::kAdded:

@@ -28,7 +28,6 @@ class LineFramer {
   bool Feed(std::string_view chunk, OnLine&& on_line);
 
   size_t pending() const { return buffer_.size() - start_; }
-  void Reset();
 
  private:
   size_t max_line_;

@@ -74,7 +74,11 @@ class DecodeTest : public ::testing::Test {
     Result<WatchEvent> result = Unexpected(ApiError{});
     framer.Feed(line + "\n", [&](std::string_view l) {
       result = DecodeWatchEvent(parser_, l);
-      if (result) owned_ = std::string(result->object), result->object = owned_;
+      // The object is a view into the framer, which this function outlives; keep a copy.
+      if (result) {
+        owned_ = std::string(result->object);
+        result->object = owned_;
+      }
     });
     return result;
   }

@@ -7,7 +7,6 @@
 #   hack/run.sh --once     demo, then stop (leaves the local control plane up)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo=$PWD
 
 once=no
 [[ ${1:-} == --once ]] && once=yes
