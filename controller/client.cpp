@@ -153,12 +153,13 @@ Result<HttpResponse> Client::Call(std::string_view method, const std::string& pa
 
 Result<HttpResponse> Client::Stream(
     const std::string& path, Duration idle_timeout,
-    const std::function<StreamControl(std::string_view)>& on_chunk) {
+    const std::function<StreamControl(std::string_view)>& on_chunk, std::stop_token stop) {
   limiter_.Take();
   auto authorization = credentials_->Authorization();
   if (!authorization) return Unexpected(authorization.error());
   HttpRequest request = MakeRequest("GET", path, {}, {}, kJson);
   request.timeout = idle_timeout;
+  request.cancel = std::move(stop);
   if (!authorization->empty()) request.headers.emplace_back("Authorization", *authorization);
   auto response = transport_->Stream(request, on_chunk);
   if (!response) return response;

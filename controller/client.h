@@ -120,8 +120,10 @@ class Client {
   Result<HttpResponse> Call(std::string_view method, const std::string& path,
                             std::string_view body = {}, std::string_view content_type = {},
                             std::string_view accept = "application/json");
+  // A stop request ends the stream within about a second (not an error).
   Result<HttpResponse> Stream(const std::string& path, Duration idle_timeout,
-                              const std::function<StreamControl(std::string_view)>& on_chunk);
+                              const std::function<StreamControl(std::string_view)>& on_chunk,
+                              std::stop_token stop = {});
 
  private:
   HttpRequest MakeRequest(std::string_view method, const std::string& path, std::string_view body,

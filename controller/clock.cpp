@@ -1,5 +1,7 @@
 #include "controller/clock.h"
 
+#include <condition_variable>
+
 namespace kdiag {
 namespace {
 
@@ -13,6 +15,15 @@ class RealClock : public Clock {
 constexpr std::chrono::seconds kFakeEpoch{1767225600};
 
 }  // namespace
+
+bool Clock::Sleep(std::chrono::nanoseconds d, std::stop_token stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  // Nothing notifies: the wait ends by time or by the stop request.
+  wake.wait_for(lock, stop, d, [] { return false; });
+  return !stop.stop_requested();
+}
 
 Clock& SystemClock() {
   static RealClock clock;
@@ -32,6 +43,23 @@ Clock::WallTime FakeClock::WallNow() const {
 void FakeClock::Advance(std::chrono::nanoseconds by) {
   const std::lock_guard lock(mutex_);
   elapsed_ += by;
+}
+
+}  // namespace kdiag
+
+namespace kdiag {
+
+bool FakeClock::Sleep(std::chrono::nanoseconds d, std::stop_token stop) {
+  if (stop.stop_requested()) return false;
+  const std::lock_guard lock(mutex_);
+  elapsed_ += d;
+  slept_ += d;
+  return true;
+}
+
+std::chrono::nanoseconds FakeClock::slept() const {
+  const std::lock_guard lock(mutex_);
+  return slept_;
 }
 
 }  // namespace kdiag

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <stop_token>
 
 namespace kdiag {
 
@@ -17,6 +18,8 @@ class Clock {
   virtual TimePoint Now() const = 0;
   // Calendar time, only for timestamps written into objects and logs.
   virtual WallTime WallNow() const = 0;
+  // Waits for d, or until stop is requested; false when stopped.
+  virtual bool Sleep(std::chrono::nanoseconds d, std::stop_token stop);
 };
 
 // The real clocks.
@@ -28,10 +31,15 @@ class FakeClock : public Clock {
   TimePoint Now() const override;
   WallTime WallNow() const override;
   void Advance(std::chrono::nanoseconds by);
+  // Returns at once, the clock moved on by d: code that waits runs at full speed in tests.
+  bool Sleep(std::chrono::nanoseconds d, std::stop_token stop) override;
+  // The total time slept so far.
+  std::chrono::nanoseconds slept() const;
 
  private:
   mutable std::mutex mutex_;
   std::chrono::nanoseconds elapsed_{0};
+  std::chrono::nanoseconds slept_{0};
 };
 
 }  // namespace kdiag

@@ -28,6 +28,7 @@ struct Exchange {
   HttpResponse response;
   const std::function<StreamControl(std::string_view)>* on_chunk = nullptr;
   bool stopped_by_consumer = false;
+  const std::stop_token* cancel = nullptr;
 };
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -106,6 +107,9 @@ class CurlTransport final : public HttpTransport {
   }
 
  private:
+  static int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<Exchange*>(user)->cancel->stop_requested() ? 1 : 0;
+  }
   static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
     static_cast<CurlTransport*>(user)->locks_[static_cast<size_t>(data) % kLocks].lock();
   }
@@ -225,6 +229,14 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+    // curl calls this about once a second even while nothing arrives: a stop request ends even a
+    // quiet watch promptly.
+    if (request.cancel.stop_possible()) {
+      curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+      exchange.cancel = &request.cancel;
+      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
+    }
 
     std::array<char, CURL_ERROR_SIZE> error{};
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error.data());
@@ -233,7 +245,9 @@ class CurlTransport final : public HttpTransport {
     curl_slist_free_all(connect_to);
     Release(curl);
 
-    if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && exchange.stopped_by_consumer)) {
+    const bool cancelled = code == CURLE_ABORTED_BY_CALLBACK && request.cancel.stop_requested();
+    if (code == CURLE_OK || cancelled ||
+        (code == CURLE_WRITE_ERROR && exchange.stopped_by_consumer)) {
       return std::move(exchange.response);
     }
     const std::string detail = error[0] != '\0' ? error.data() : curl_easy_strerror(code);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   Duration timeout = std::chrono::seconds(30);  // whole request; for streams: idle time allowed
+  std::stop_token cancel;  // a stop request ends the call within about a second
 };
 
 struct HttpResponse {

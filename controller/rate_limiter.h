@@ -13,6 +13,9 @@ class TokenBucket {
   TokenBucket(double qps, int burst);
   // Takes a token, or says how long to wait for one (zero when taken).
   Clock::duration TryTake(Clock::time_point now);
+  // Takes a token even when there is none (the bucket goes into debt) and says how long the
+  // caller should wait before using it: for delays that must spread out under load.
+  Clock::duration Reserve(Clock::time_point now);
   // Takes a token, sleeping until one is there.
   void Take();
 
@@ -22,6 +25,8 @@ class TokenBucket {
   std::mutex mutex_;
   double tokens_;
   Clock::time_point last_;
+
+  void Refill(Clock::time_point now);
 };
 
 }  // namespace kdiag

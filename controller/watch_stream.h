@@ -1,14 +1,12 @@
-// The wire format of a watch: newline-delimited JSON events ({"type":..., "object":...}),
-// arriving in chunks that split lines anywhere, even inside a UTF-8 sequence.
+// The framing of a watch: newline-delimited JSON events ({"type":..., "object":...}), arriving
+// in chunks that split lines anywhere, even inside a UTF-8 sequence. Decoding the events is
+// ObjectDecoder's.
 #pragma once
 
 #include <simdjson.h>
 
-#include <optional>
 #include <string>
 #include <string_view>
-
-#include "controller/api_error.h"
 
 namespace kdiag {
 
@@ -35,28 +33,6 @@ class LineFramer {
   size_t start_ = 0;  // first byte of the line being assembled
   size_t scan_ = 0;   // first byte not yet scanned for '\n'
 };
-
-enum class WatchEventType { kAdded, kModified, kDeleted, kBookmark, kError };
-
-std::string_view ToString(WatchEventType type);
-
-struct ObjectMeta {
-  std::string uid;
-  std::string ns;
-  std::string name;
-  std::string resourceVersion;
-};
-
-struct WatchEvent {
-  WatchEventType type = WatchEventType::kAdded;
-  ObjectMeta meta;                // of the object; for bookmarks only resourceVersion
-  std::string_view object;        // its JSON, a view into the line
-  std::optional<ApiError> error;  // for kError: the Status the server sent (410 Gone, ...)
-};
-
-// Decodes one line of a watch. The line must come from a LineFramer (it relies on the padding
-// after it). A malformed line is a kDecode error naming what is wrong; the stream goes on.
-Result<WatchEvent> DecodeWatchEvent(simdjson::ondemand::parser& parser, std::string_view line);
 
 template <typename OnLine>
 bool LineFramer::Feed(std::string_view chunk, OnLine&& on_line) {

@@ -1,0 +1,80 @@
+// A controller: a primary resource and the resources it owns, watched through informers; keys
+// of changed primaries in a work queue; N workers calling a reconcile function. Knows nothing of
+// any particular resource.
+//
+// Which changes count:
+// - the primary: additions, deletions, and updates that change metadata.generation (the spec)
+//   or start a deletion. Status-only updates, which the reconciler itself writes, do not.
+//   Objects without a generation count on every update.
+// - an owned object: any change, mapped to the primary named by its controller owner reference.
+//
+// Error policy: a reconcile that fails is logged, counted, and retried with the queue's
+// back-off; one that asks for it is requeued after a delay; a key is never reconciled by two
+// workers at once.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <tl/expected.hpp>
+#include <vector>
+
+#include "controller/informer.h"
+#include "controller/work_queue.h"
+
+namespace kdiag {
+
+struct ReconcileResult {
+  std::optional<Duration> requeueAfter;  // nullopt: done until something changes
+
+  static ReconcileResult Done() { return {}; }
+  static ReconcileResult RequeueAfter(Duration delay) { return {delay}; }
+};
+
+// Why a reconcile failed, for the log and the retry.
+using ReconcileOutcome = tl::expected<ReconcileResult, std::string>;
+
+// key: "namespace/name" of the primary. stop: the controller is stopping (shutdown or lost
+// leadership); long work should end early.
+using Reconciler = std::function<ReconcileOutcome(const std::string& key, std::stop_token stop)>;
+
+struct ControllerOptions {
+  std::string name;  // in logs and metric labels
+  int workers = 2;
+  WorkQueueOptions queue;
+};
+
+class ReconcileLoop {
+ public:
+  ReconcileLoop(ControllerOptions options, Reconciler reconciler, Clock& clock = SystemClock(),
+                RuntimeMetrics* metrics = nullptr);
+
+  // Registers with informers before they start.
+  void WatchPrimary(Informer& primary);
+  // owner_api_group / owner_kind: the primary's, as owner references name them.
+  void WatchOwned(Informer& owned, std::string owner_api_group, std::string owner_kind);
+
+  void Enqueue(const std::string& key) { queue_.Add(key); }
+
+  // Runs the workers until stop is requested; returns when every reconcile in progress ended.
+  // Runs once: a controller that stopped (lost leadership) is not started again.
+  void Run(std::stop_token stop);
+
+  WorkQueue& queue() { return queue_; }
+
+ private:
+  void Work(std::stop_token stop);
+
+  ControllerOptions options_;
+  Reconciler reconciler_;
+  Clock& clock_;
+  RuntimeMetrics* metrics_;
+  WorkQueue queue_;
+};
+
+// The generation predicate above, on its own for tests.
+bool SpecChanged(const StoreChange& change);
+
+}  // namespace kdiag

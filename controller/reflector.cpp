@@ -1,0 +1,295 @@
+#include "controller/reflector.h"
+
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+#include "controller/watch_stream.h"
+
+namespace kdiag {
+namespace {
+
+// The server is behind the resource version asked for (another API server, a restored etcd).
+bool IsTooLargeResourceVersion(const ApiError& error) {
+  for (const auto& cause : error.causes) {
+    if (cause.reason == "ResourceVersionTooLarge") return true;
+  }
+  return error.message.find("Too large resource version") != std::string::npos;
+}
+
+// A server without streaming lists refuses sendInitialEvents as an invalid or bad request.
+bool RefusesStreamingList(const ApiError& error) {
+  return error.kind == ErrorKind::kInvalid || error.kind == ErrorKind::kBadRequest;
+}
+
+std::string Query(std::string_view key, std::string_view value) {
+  return "&" + std::string(key) + "=" + UrlEncode(value);
+}
+
+}  // namespace
+
+std::string_view ToString(Reflector::State state) {
+  switch (state) {
+    case Reflector::State::kList:
+      return "list";
+    case Reflector::State::kStreamList:
+      return "stream-list";
+    case Reflector::State::kWatch:
+      return "watch";
+    case Reflector::State::kBackoff:
+      return "backoff";
+  }
+  return "unknown";
+}
+
+Reflector::Reflector(Client& client, Store& store, ReflectorOptions options, OnChange on_change,
+                     Clock& clock, RuntimeMetrics* metrics)
+    : client_(client),
+      store_(store),
+      options_(std::move(options)),
+      onChange_(std::move(on_change)),
+      clock_(clock),
+      metrics_(metrics),
+      name_(options_.type.group.empty() ? options_.type.resource
+                                        : options_.type.resource + "." + options_.type.group),
+      decoder_(options_.projection),
+      backoff_(options_.backoff),
+      streamingList_(options_.streamingList) {}
+
+void Reflector::Run(std::stop_token stop) {
+  State state = streamingList_ ? State::kStreamList : State::kList;
+  while (!stop.stop_requested()) {
+    state_ = state;
+    switch (state) {
+      case State::kList:
+        state = List(stop);
+        break;
+      case State::kStreamList:
+        state = Watch(stop, true);
+        break;
+      case State::kWatch:
+        state = Watch(stop, false);
+        break;
+      case State::kBackoff:
+        clock_.Sleep(retryDelay_, stop);
+        state = retryState_;
+        break;
+    }
+  }
+}
+
+std::string Reflector::resourceVersion() const {
+  const std::lock_guard lock(mutex_);
+  return resourceVersion_;
+}
+
+std::string Reflector::lastError() const {
+  const std::lock_guard lock(mutex_);
+  return lastError_;
+}
+
+void Reflector::SetResourceVersion(std::string rv) {
+  const std::lock_guard lock(mutex_);
+  resourceVersion_ = std::move(rv);
+}
+
+Reflector::State Reflector::Fail(const ApiError& error, State retry) {
+  retryState_ = retry;
+  retryDelay_ = backoff_.Next(clock_.Now());
+  {
+    const std::lock_guard lock(mutex_);
+    lastError_ = error.Describe();
+  }
+  const auto level = error.kind == ErrorKind::kForbidden || error.kind == ErrorKind::kUnauthorized
+                         ? spdlog::level::err
+                         : spdlog::level::warn;
+  spdlog::log(level, "{}: {} failed: {}; retrying in {}", name_, ToString(state_.load()),
+              error.Describe(), FormatDuration(retryDelay_));
+  return State::kBackoff;
+}
+
+void Reflector::Synced() {
+  {
+    const std::lock_guard lock(mutex_);
+    lastError_.clear();
+  }
+  if (!synced_.exchange(true)) {
+    spdlog::info("{}: cache synced, {} objects at resourceVersion {}", name_, store_.Size(),
+                 resourceVersion());
+  }
+  UpdateCacheMetrics();
+}
+
+void Reflector::UpdateCacheMetrics() {
+  if (metrics_ == nullptr) return;
+  metrics_->cacheObjects.Add({{"resource", name_}}).Set(static_cast<double>(store_.Size()));
+  metrics_->cacheBytes.Add({{"resource", name_}}).Set(static_cast<double>(store_.ObjectBytes()));
+}
+
+Reflector::State Reflector::List(std::stop_token stop) {
+  if (metrics_ != nullptr) metrics_->relists.Add({{"resource", name_}}).Increment();
+  std::vector<CachedObjectPtr> items;
+  std::string list_rv;
+  std::string continue_token;
+  int64_t page_size = options_.pageSize;
+  while (!stop.stop_requested()) {
+    std::string path = options_.type.Path(options_.ns) + "?";
+    if (page_size > 0) path += Query("limit", std::to_string(page_size));
+    if (!continue_token.empty()) path += Query("continue", continue_token);
+    if (!options_.labelSelector.empty()) path += Query("labelSelector", options_.labelSelector);
+    if (!options_.fieldSelector.empty()) path += Query("fieldSelector", options_.fieldSelector);
+    auto response = client_.Call("GET", path);
+    if (!response) {
+      if (response.error().kind == ErrorKind::kGone && !continue_token.empty()) {
+        // The continue token expired (pages read too slowly): read everything in one go.
+        spdlog::info("{}: list continue token expired; listing without pages", name_);
+        items.clear();
+        continue_token.clear();
+        page_size = 0;
+        continue;
+      }
+      return Fail(response.error(), State::kList);
+    }
+    auto page = decoder_.DecodeList(simdjson::padded_string(response->body));
+    if (!page) {
+      if (metrics_ != nullptr) metrics_->decodeErrors.Add({{"resource", name_}}).Increment();
+      return Fail(page.error(), State::kList);
+    }
+    items.insert(items.end(), std::make_move_iterator(page->items.begin()),
+                 std::make_move_iterator(page->items.end()));
+    list_rv = std::move(page->resourceVersion);
+    if (page->continueToken.empty()) break;
+    continue_token = std::move(page->continueToken);
+  }
+  if (stop.stop_requested()) return State::kList;
+  for (const auto& change : store_.Replace(std::move(items))) onChange_(change);
+  SetResourceVersion(std::move(list_rv));
+  Synced();
+  return State::kWatch;
+}
+
+std::string Reflector::WatchPath(bool initial_events) {
+  std::uniform_int_distribution<int64_t> spread(0, options_.minWatchTimeout.count());
+  const auto timeout = std::chrono::duration_cast<std::chrono::seconds>(
+      options_.minWatchTimeout + Duration(spread(random_)));
+  std::string path = options_.type.Path(options_.ns) + "?watch=1&allowWatchBookmarks=true" +
+                     Query("timeoutSeconds", std::to_string(std::max<int64_t>(1, timeout.count())));
+  if (!options_.labelSelector.empty()) path += Query("labelSelector", options_.labelSelector);
+  if (!options_.fieldSelector.empty()) path += Query("fieldSelector", options_.fieldSelector);
+  if (initial_events) {
+    path += "&sendInitialEvents=true&resourceVersionMatch=NotOlderThan";
+  } else {
+    path += Query("resourceVersion", resourceVersion());
+  }
+  return path;
+}
+
+void Reflector::Apply(WatchEvent& event) {
+  const CachedObject& object = *event.object;
+  if (event.type == WatchEventType::kDeleted) {
+    CachedObjectPtr before = store_.Remove(object.ns(), object.name());
+    onChange_({before ? std::move(before) : event.object, nullptr});
+  } else {
+    CachedObjectPtr before = store_.Upsert(event.object);
+    onChange_({std::move(before), event.object});
+  }
+}
+
+Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
+  if (initial_events && metrics_ != nullptr) metrics_->relists.Add({{"resource", name_}}).Increment();
+  LineFramer framer;
+  std::optional<ApiError> stream_error;
+  bool listing = initial_events;  // still receiving the initial events of a streaming list
+  std::unordered_map<std::string, CachedObjectPtr> initial;
+
+  const auto on_line = [&](std::string_view line) {
+    if (stream_error) return;
+    auto event = decoder_.DecodeWatchEvent(line);
+    if (!event) {
+      // Garbage is skipped: the objects that were fine are not lost for it.
+      if (metrics_ != nullptr) metrics_->decodeErrors.Add({{"resource", name_}}).Increment();
+      spdlog::warn("{}: skipping a watch event: {}", name_, event.error().message);
+      return;
+    }
+    if (metrics_ != nullptr) {
+      metrics_->watchEvents.Add({{"resource", name_}, {"type", std::string(ToString(event->type))}})
+          .Increment();
+    }
+    switch (event->type) {
+      case WatchEventType::kError:
+        stream_error = std::move(event->error);
+        return;
+      case WatchEventType::kBookmark:
+        SetResourceVersion(std::move(event->resourceVersion));
+        if (listing && event->initialEventsEnd) {
+          listing = false;
+          std::vector<CachedObjectPtr> objects;
+          objects.reserve(initial.size());
+          for (auto& [key, object] : initial) objects.push_back(std::move(object));
+          initial.clear();
+          for (const auto& change : store_.Replace(std::move(objects))) onChange_(change);
+          Synced();
+        }
+        return;
+      default:
+        if (listing) {
+          const std::string key = event->object->Key();
+          if (event->type == WatchEventType::kDeleted) {
+            initial.erase(key);
+          } else {
+            initial[key] = event->object;
+          }
+          return;
+        }
+        Apply(*event);
+        SetResourceVersion(std::move(event->resourceVersion));
+        UpdateCacheMetrics();
+    }
+  };
+
+  auto response = client_.Stream(WatchPath(initial_events), options_.idleTimeout,
+                                 [&](std::string_view chunk) {
+                                   if (stop.stop_requested()) return StreamControl::kStop;
+                                   if (!framer.Feed(chunk, on_line)) {
+                                     stream_error = ApiError{.kind = ErrorKind::kDecode,
+                                                             .message = "a watch event over " +
+                                                                        std::to_string(LineFramer::kDefaultMaxLine) +
+                                                                        " bytes"};
+                                   }
+                                   return stream_error ? StreamControl::kStop
+                                                       : StreamControl::kContinue;
+                                 },
+                                 stop);
+  if (stop.stop_requested()) return State::kWatch;
+  if (metrics_ != nullptr) metrics_->watchRestarts.Add({{"resource", name_}}).Increment();
+  const State relist = streamingList_ ? State::kStreamList : State::kList;
+  if (!response) {
+    const ApiError& error = response.error();
+    if (initial_events && RefusesStreamingList(error)) {
+      spdlog::info("{}: the server does not stream lists ({}); using paged lists", name_,
+                   error.message);
+      streamingList_ = false;
+      return State::kList;
+    }
+    if (error.kind == ErrorKind::kGone || IsTooLargeResourceVersion(error)) {
+      spdlog::info("{}: {}; relisting", name_, error.Describe());
+      return relist;
+    }
+    return Fail(error, initial_events || !HasSynced() ? relist : State::kWatch);
+  }
+  if (stream_error) {
+    if (stream_error->kind == ErrorKind::kGone || IsTooLargeResourceVersion(*stream_error)) {
+      spdlog::info("{}: {}; relisting", name_, stream_error->Describe());
+      return relist;
+    }
+    return Fail(*stream_error, listing ? relist : State::kWatch);
+  }
+  if (listing) {
+    return Fail(ApiError{.kind = ErrorKind::kTransport,
+                         .message = "the stream ended before the list was complete"},
+                relist);
+  }
+  return State::kWatch;  // the server ended the watch when its timeout passed
+}
+
+}  // namespace kdiag
