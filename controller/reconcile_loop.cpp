@@ -25,6 +25,16 @@ bool SpecChanged(const StoreChange& change) {
   return before.generation() != after.generation();
 }
 
+std::optional<std::string> ControllerOwnerKey(const CachedObject& object,
+                                              std::string_view owner_api_group,
+                                              std::string_view owner_kind) {
+  const auto owner = object.controllerOwner();
+  if (!owner || owner->kind != owner_kind || GroupOf(owner->apiVersion) != owner_api_group) {
+    return std::nullopt;
+  }
+  return ObjectKey(object.ns(), owner->name);
+}
+
 ReconcileLoop::ReconcileLoop(ControllerOptions options, Reconciler reconciler, Clock& clock,
                              RuntimeMetrics* metrics)
     : options_(std::move(options)),
@@ -53,9 +63,7 @@ void ReconcileLoop::WatchOwned(Informer& owned, std::string owner_api_group,
     // Both versions: an object that changed owner is news to the old owner and the new.
     for (const auto& object : {change.before, change.after}) {
       if (!object) continue;
-      const auto owner = object->controllerOwner();
-      if (!owner || owner->kind != kind || GroupOf(owner->apiVersion) != group) continue;
-      queue_.Add(ObjectKey(object->ns(), owner->name));
+      if (auto key = ControllerOwnerKey(*object, group, kind)) queue_.Add(*key);
     }
   });
 }

@@ -77,4 +77,9 @@ class ReconcileLoop {
 // The generation predicate above, on its own for tests.
 bool SpecChanged(const StoreChange& change);
 
+// The key of an object's controller owner when it is of the given API group and kind.
+std::optional<std::string> ControllerOwnerKey(const CachedObject& object,
+                                              std::string_view owner_api_group,
+                                              std::string_view owner_kind);
+
 }  // namespace kdiag

@@ -289,6 +289,8 @@ Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
                          .message = "the stream ended before the list was complete"},
                 relist);
   }
+  const std::lock_guard lock(mutex_);
+  lastError_.clear();
   return State::kWatch;  // the server ended the watch when its timeout passed
 }
 
