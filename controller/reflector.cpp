@@ -57,7 +57,8 @@ Reflector::Reflector(Client& client, Store& store, ReflectorOptions options, OnC
       streamingList_(options_.streamingList) {}
 
 void Reflector::Run(std::stop_token stop) {
-  State state = streamingList_ ? State::kStreamList : State::kList;
+  // Run again after a stop, it resumes watching from where it was.
+  State state = HasSynced() ? State::kWatch : streamingList_ ? State::kStreamList : State::kList;
   while (!stop.stop_requested()) {
     state_ = state;
     switch (state) {

@@ -56,12 +56,14 @@ class Reflector {
   Reflector(Client& client, Store& store, ReflectorOptions options, OnChange on_change,
             Clock& clock = SystemClock(), RuntimeMetrics* metrics = nullptr);
 
-  // Runs the state machine until stop is requested.
+  // Runs the state machine until stop is requested. Run again, it resumes the watch.
   void Run(std::stop_token stop);
 
   // The store holds a complete list (it may lag behind the server).
   bool HasSynced() const { return synced_.load(); }
   State state() const { return state_.load(); }
+  // Lists come as streams (the server offers sendInitialEvents), not pages.
+  bool streamsLists() const { return streamingList_.load(); }
   std::string resourceVersion() const;
   // The last failure, for status reporting; empty when the last attempt worked.
   std::string lastError() const;
@@ -93,7 +95,7 @@ class Reflector {
   std::atomic<State> state_{State::kList};
   std::atomic<bool> synced_{false};
   // Learned from the server: false once it refused a streaming list.
-  bool streamingList_;
+  std::atomic<bool> streamingList_;
   State retryState_ = State::kList;  // where kBackoff resumes
   Duration retryDelay_{0};
 

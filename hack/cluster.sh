@@ -11,6 +11,9 @@
 #   hack/cluster.sh restart COMPONENT       kill -9 one component and start it again
 #   hack/cluster.sh stop|start COMPONENT    stop or start one component (tests of outages)
 #
+# KDIAG_APISERVER_ARGS adds flags to kube-apiserver when it starts (up, start, restart), e.g.
+# "--feature-gates=WatchList=true" or "--watch-cache=false".
+#
 # Several clusters can run side by side: KDIAG_CLUSTER names one (default "default"); its
 # ports are picked free at first start and kept in its state directory.
 set -euo pipefail
@@ -197,6 +200,8 @@ component_args() { # component
     # A loopback address cannot be published in the kubernetes Service's endpoints.
     echo "--endpoint-reconciler-type=none"
     echo "--allow-privileged=true --profiling=false"
+    # Extra flags for tests of other server set-ups (feature gates, no watch cache).
+    echo "${KDIAG_APISERVER_ARGS:-}"
     ;;
   kube-controller-manager)
     echo "--kubeconfig=$state/kube-controller-manager.kubeconfig"
@@ -398,6 +403,7 @@ cmd_component() { # stop|start|restart component
     start_component "$c"
     ;;
   esac
+  if [[ $action != stop && $c == kube-apiserver ]]; then wait_for kube-apiserver 60 api_ready; fi
 }
 
 case ${1:-} in
