@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <thread>
 
 namespace kdiag {
@@ -127,7 +128,9 @@ Result<HttpResponse> Client::Call(std::string_view method, const std::string& pa
     HttpRequest sent = request;
     if (!authorization->empty()) sent.headers.emplace_back("Authorization", *authorization);
 
+    const auto started = std::chrono::steady_clock::now();
     auto response = transport_->Send(sent);
+    Count(method, response, std::chrono::steady_clock::now() - started);
     ApiError error;
     if (!response) {
       error = response.error();
@@ -162,6 +165,7 @@ Result<HttpResponse> Client::Stream(
   request.cancel = std::move(stop);
   if (!authorization->empty()) request.headers.emplace_back("Authorization", *authorization);
   auto response = transport_->Stream(request, on_chunk);
+  Count("WATCH", response, {});
   if (!response) return response;
   if (response->status >= 400) {
     auto error = ErrorFromResponse(response->status, response->body, RetryAfter(*response));
@@ -169,6 +173,20 @@ Result<HttpResponse> Client::Stream(
     return Unexpected(std::move(error));
   }
   return response;
+}
+
+void Client::Count(std::string_view verb, const Result<HttpResponse>& response,
+                   std::chrono::steady_clock::duration latency) {
+  if (options_.metrics == nullptr) return;
+  std::string verb_label(verb);
+  for (char& c : verb_label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string code = response ? std::to_string(response->status) : "error";
+  options_.metrics->apiRequests.Add({{"verb", verb_label}, {"code", code}}).Increment();
+  // A stream's duration says how long it lasted, not how fast the server answered.
+  if (verb_label != "watch") {
+    options_.metrics->apiRequestSeconds.Add({{"verb", verb_label}}, LatencyBuckets())
+        .Observe(Seconds(latency));
+  }
 }
 
 Result<nlohmann::json> Client::CallJson(std::string_view method, const std::string& path,

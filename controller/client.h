@@ -14,6 +14,7 @@
 #include "controller/credentials.h"
 #include "controller/http_transport.h"
 #include "controller/kubeconfig.h"
+#include "controller/metrics.h"
 #include "controller/rate_limiter.h"
 #include "controller/resource_type.h"
 #include "controller/retry_policy.h"
@@ -26,6 +27,7 @@ struct ClientOptions {
   Duration timeout = std::chrono::seconds(30);
   RetryPolicy retry;
   std::string userAgent = "kdiag";
+  RuntimeMetrics* metrics = nullptr;  // API call counts and latency, when set
 };
 
 struct ListOptions {
@@ -130,6 +132,8 @@ class Client {
                           std::string_view content_type, std::string_view accept);
   Result<nlohmann::json> Put(const ResourceType& type, const nlohmann::json& object,
                              std::string_view subresource, const WriteOptions& options);
+  void Count(std::string_view verb, const Result<HttpResponse>& response,
+             std::chrono::steady_clock::duration latency);
   Result<nlohmann::json> CallJson(std::string_view method, const std::string& path,
                                   std::string_view body = {}, std::string_view content_type = {});
 
