@@ -12,7 +12,12 @@ std::string ObjectKey(std::string_view ns, std::string_view name) {
 
 std::string CachedObject::Key() const { return ObjectKey(ns(), name()); }
 
-nlohmann::json CachedObject::Parse() const { return nlohmann::json::parse(json()); }
+std::string CachedObject::Json() const {
+  const std::string_view held = std::string_view(buffer_).substr(0, jsonSize_);
+  return dictionary_ ? dictionary_->Decompress(held, rawSize_) : std::string(held);
+}
+
+nlohmann::json CachedObject::Parse() const { return nlohmann::json::parse(Json()); }
 
 std::vector<OwnerReference> CachedObject::owners() const {
   std::vector<OwnerReference> owners;

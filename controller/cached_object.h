@@ -3,7 +3,9 @@
 //
 // Caches hold tens of thousands of these, so the layout is compact: one buffer holds the JSON,
 // and the indexed fields are slices of it (names, UIDs and versions appear verbatim in the JSON);
-// a field the projection leaves out, or one written with escapes, is kept after the JSON.
+// a field the projection leaves out, or one written with escapes, is kept after the JSON. Once
+// a cache holds enough objects to train a dictionary, the JSON is kept compressed with it, and
+// every indexed field after it.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "controller/object_compression.h"
 
 namespace kdiag {
 
@@ -40,16 +44,18 @@ class CachedObject {
   std::optional<OwnerReference> controllerOwner() const;
 
   // The object as projected, compact JSON.
-  std::string_view json() const { return std::string_view(buffer_).substr(0, jsonSize_); }
+  std::string Json() const;
   // The projected object, parsed. A copy: readers may change it freely.
   nlohmann::json Parse() const;
   // "namespace/name", or "name" for cluster-scoped objects: the key of queues.
   std::string Key() const;
-  // Heap bytes held (for cache size metrics).
+  bool compressed() const { return dictionary_ != nullptr; }
+  // Bytes held (for cache size metrics), the shared dictionary not counted.
   size_t MemoryUsage() const;
 
  private:
-  friend class ObjectWalker;  // fills it in while decoding
+  friend class ObjectWalker;   // fills it in while decoding
+  friend class ObjectDecoder;  // compresses it
 
   enum FieldIndex {
     kNamespace,
@@ -75,7 +81,9 @@ class CachedObject {
   std::string_view Field(FieldIndex index) const { return At(fields_[index]); }
 
   std::string buffer_;
-  uint32_t jsonSize_ = 0;
+  uint32_t jsonSize_ = 0;  // of the JSON as held in the buffer
+  uint32_t rawSize_ = 0;   // of the JSON itself
+  std::shared_ptr<const CompressionDictionary> dictionary_;  // null: the JSON is not compressed
   Slice fields_[kFieldCount] = {};
   int64_t generation_ = 0;
   bool deleting_ = false;

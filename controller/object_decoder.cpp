@@ -70,8 +70,10 @@ class ObjectWalker {
  public:
   using Slice = CachedObject::Slice;
 
-  ObjectWalker(std::string& out, CachedObject& target, od::parser& side_parser)
-      : out_(out), target_(target), side_parser_(side_parser) {}
+  // With a dictionary, the JSON will be compressed: every indexed field goes after it.
+  ObjectWalker(std::string& out, CachedObject& target, od::parser& side_parser,
+               std::shared_ptr<const CompressionDictionary> dictionary)
+      : out_(out), target_(target), side_parser_(side_parser), dictionary_(std::move(dictionary)) {}
 
   void Object(od::object object, const Node& node, Scope scope, bool emit) {
     if (emit) out_ += '{';
@@ -127,7 +129,12 @@ class ObjectWalker {
 
   // Appends what could not be pointed at inside the JSON and fixes up the slices.
   void Finish() {
-    target_.jsonSize_ = static_cast<uint32_t>(out_.size());
+    std::string compressed;
+    if (dictionary_) compressed = dictionary_->Compress(out_);
+    const std::string& held = dictionary_ ? compressed : out_;
+    target_.rawSize_ = static_cast<uint32_t>(out_.size());
+    target_.jsonSize_ = static_cast<uint32_t>(held.size());
+    target_.dictionary_ = dictionary_;
     const auto fix = [&](Slice& slice) {
       if ((slice.offset & kExtra) != 0) slice.offset = (slice.offset & ~kExtra) + target_.jsonSize_;
     };
@@ -135,8 +142,27 @@ class ObjectWalker {
     for (auto& owner : target_.owners_) {
       for (Slice* slice : {&owner.apiVersion, &owner.kind, &owner.name, &owner.uid}) fix(*slice);
     }
-    target_.buffer_.reserve(out_.size() + extras_.size());
-    target_.buffer_.append(out_).append(extras_);
+    target_.buffer_.reserve(held.size() + extras_.size());
+    target_.buffer_.append(held).append(extras_);
+  }
+
+  // A copy of an object held the way this walker holds objects (its JSON given as text).
+  void CopyFrom(const CachedObject& source, std::string_view json) {
+    out_.assign(json);
+    for (int i = 0; i < CachedObject::kFieldCount; ++i) {
+      const auto index = static_cast<CachedObject::FieldIndex>(i);
+      target_.fields_[i] = Record({}, std::string::npos, source.Field(index));
+    }
+    target_.generation_ = source.generation_;
+    target_.deleting_ = source.deleting_;
+    for (const auto& owner : source.owners_) {
+      target_.owners_.push_back({Record({}, std::string::npos, source.At(owner.apiVersion)),
+                                 Record({}, std::string::npos, source.At(owner.kind)),
+                                 Record({}, std::string::npos, source.At(owner.name)),
+                                 Record({}, std::string::npos, source.At(owner.uid)),
+                                 owner.controller});
+    }
+    Finish();
   }
 
  private:
@@ -164,7 +190,8 @@ class ObjectWalker {
   // Where a string's value can be found: inside the emitted JSON when it was emitted (at
   // position) and has no escapes, else in the extras.
   Slice Record(std::string_view raw_token, size_t position, std::string_view value) {
-    if (position != std::string::npos && raw_token.find('\\') == std::string_view::npos) {
+    if (!dictionary_ && position != std::string::npos &&
+        raw_token.find('\\') == std::string_view::npos) {
       return {static_cast<uint32_t>(position + 1), static_cast<uint32_t>(value.size())};
     }
     const auto offset = static_cast<uint32_t>(extras_.size());
@@ -245,6 +272,7 @@ class ObjectWalker {
   std::string extras_;
   CachedObject& target_;
   od::parser& side_parser_;
+  std::shared_ptr<const CompressionDictionary> dictionary_;
 };
 
 namespace {
@@ -301,11 +329,21 @@ ObjectDecoder::ObjectDecoder(Projection projection) : projection_(std::move(proj
 CachedObjectPtr ObjectDecoder::DecodeItem(od::object object) {
   auto cached = std::make_shared<CachedObject>();
   out_.clear();
-  ObjectWalker walker(out_, *cached, side_parser_);
+  ObjectWalker walker(out_, *cached, side_parser_, dictionary_);
   walker.Object(object, projection_.root(), Scope::kRoot, true);
   walker.Finish();
   if (cached->uid().empty() || cached->name().empty()) return nullptr;
   return cached;
+}
+
+void ObjectDecoder::SetDictionary(std::shared_ptr<const CompressionDictionary> dictionary) {
+  dictionary_ = std::move(dictionary);
+}
+
+CachedObjectPtr ObjectDecoder::Recompress(const CachedObject& object) {
+  auto copy = std::make_shared<CachedObject>();
+  ObjectWalker(out_, *copy, side_parser_, dictionary_).CopyFrom(object, object.Json());
+  return copy;
 }
 
 Result<WatchEvent> ObjectDecoder::DecodeWatchEvent(std::string_view line) {

@@ -48,6 +48,13 @@ class ObjectDecoder {
   // A single object (a GET response, a test fixture).
   Result<CachedObjectPtr> DecodeObject(std::string_view json);
 
+  // From now on, objects are kept compressed with this dictionary.
+  void SetDictionary(std::shared_ptr<const CompressionDictionary> dictionary);
+  const std::shared_ptr<const CompressionDictionary>& dictionary() const { return dictionary_; }
+  // The same object held the way this decoder now holds objects (compressed, once a dictionary
+  // was set): for the objects a cache held before.
+  CachedObjectPtr Recompress(const CachedObject& object);
+
  private:
   CachedObjectPtr DecodeItem(simdjson::ondemand::object object);
 
@@ -56,6 +63,7 @@ class ObjectDecoder {
   // For JSON met before the context that says how to read it (an object before its event type).
   simdjson::ondemand::parser side_parser_;
   std::string out_;
+  std::shared_ptr<const CompressionDictionary> dictionary_;
 };
 
 }  // namespace kdiag

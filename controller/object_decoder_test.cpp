@@ -3,8 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "controller/watch_stream.h"
 
@@ -152,7 +154,7 @@ TEST_F(ObjectDecoderTest, KeepsOnlyWhatAProjectionNames) {
   EXPECT_EQ(kept["status"]["phase"], "Running");
   EXPECT_FALSE(kept["status"]["conditions"][0].contains("lastProbeTime"));
   EXPECT_TRUE(kept["status"]["conditions"][0].contains("lastTransitionTime"));
-  EXPECT_LT((*decoded)->json().size(), pod.dump().size() / 3);
+  EXPECT_LT((*decoded)->Json().size(), pod.dump().size() / 3);
 }
 
 TEST_F(ObjectDecoderTest, ReadsOwnerReferences) {
@@ -224,6 +226,72 @@ TEST_F(ObjectDecoderTest, DecodesAListPage) {
       simdjson::padded_string(std::string(R"({"items":[{"metadata":{"name":"x"}}]})")));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().kind, ErrorKind::kDecode);
+}
+
+}  // namespace
+}  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+std::vector<std::string> Samples(ObjectDecoder& decoder, int count) {
+  std::vector<std::string> samples;
+  json pod = json::parse(PodFixture());
+  for (int i = 0; i < count; ++i) {
+    pod["metadata"]["name"] = "web-" + std::to_string(i);
+    pod["metadata"]["uid"] = "uid-" + std::to_string(i);
+    pod["status"]["podIP"] = "10.0.0." + std::to_string(i % 250);
+    samples.push_back((*decoder.DecodeObject(pod.dump()))->Json());
+  }
+  return samples;
+}
+
+TEST(ObjectCompression, KeepsObjectsCompressedOnceADictionaryIsTrained) {
+  ObjectDecoder decoder;
+  EXPECT_EQ(CompressionDictionary::Train(Samples(decoder, 10)), nullptr);  // too few
+  auto dictionary = CompressionDictionary::Train(Samples(decoder, 300));
+  ASSERT_NE(dictionary, nullptr);
+
+  const auto plain = *decoder.DecodeObject(PodFixture());
+  decoder.SetDictionary(dictionary);
+  const auto compressed = *decoder.DecodeObject(PodFixture());
+  EXPECT_FALSE(plain->compressed());
+  EXPECT_TRUE(compressed->compressed());
+  EXPECT_EQ(compressed->Json(), plain->Json());
+  EXPECT_LT(compressed->MemoryUsage() * 3, plain->MemoryUsage());
+  // Every indexed field reads the same.
+  EXPECT_EQ(compressed->name(), plain->name());
+  EXPECT_EQ(compressed->ns(), plain->ns());
+  EXPECT_EQ(compressed->uid(), plain->uid());
+  EXPECT_EQ(compressed->resourceVersion(), plain->resourceVersion());
+  EXPECT_EQ(compressed->nodeName(), plain->nodeName());
+  EXPECT_EQ(compressed->generation(), plain->generation());
+  ASSERT_EQ(compressed->owners().size(), 1U);
+  EXPECT_EQ(compressed->owners()[0].uid, plain->owners()[0].uid);
+  EXPECT_EQ(compressed->owners()[0].name, plain->owners()[0].name);
+
+  // Objects decoded before the dictionary are converted to the same form.
+  const auto converted = decoder.Recompress(*plain);
+  EXPECT_TRUE(converted->compressed());
+  EXPECT_EQ(converted->Json(), plain->Json());
+  EXPECT_EQ(converted->owners()[0].kind, "ReplicaSet");
+  EXPECT_EQ(converted->Key(), plain->Key());
+}
+
+TEST(ObjectCompression, DecompressesOnManyThreadsAtOnce) {
+  ObjectDecoder decoder;
+  decoder.SetDictionary(CompressionDictionary::Train(Samples(decoder, 300)));
+  const auto object = *decoder.DecodeObject(PodFixture());
+  const std::string expected = object->Json();
+  std::vector<std::jthread> readers;
+  std::atomic<int> mismatches = 0;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) mismatches += object->Json() == expected ? 0 : 1;
+    });
+  }
+  readers.clear();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 }  // namespace

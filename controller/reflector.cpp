@@ -163,6 +163,7 @@ Reflector::State Reflector::List(std::stop_token stop) {
     continue_token = std::move(page->continueToken);
   }
   if (stop.stop_requested()) return State::kList;
+  Compress(items);
   for (const auto& change : store_.Replace(std::move(items))) onChange_(change);
   SetResourceVersion(std::move(list_rv));
   Synced();
@@ -183,6 +184,27 @@ std::string Reflector::WatchPath(bool initial_events) {
     path += Query("resourceVersion", resourceVersion());
   }
   return path;
+}
+
+bool Reflector::Compress(std::vector<CachedObjectPtr>& objects) {
+  if (!options_.compress || decoder_.dictionary() ||
+      objects.size() < CompressionDictionary::kMinSamples || objects.size() < 2 * trainedOn_) {
+    return false;
+  }
+  trainedOn_ = objects.size();
+  std::vector<std::string> samples;
+  samples.reserve(objects.size());
+  for (const auto& object : objects) samples.push_back(object->Json());
+  auto dictionary = CompressionDictionary::Train(samples);
+  if (!dictionary) {
+    spdlog::debug("{}: no compression dictionary from {} objects", name_, objects.size());
+    return false;
+  }
+  spdlog::info("{}: keeping cached objects compressed with a {} byte dictionary", name_,
+               dictionary->size());
+  decoder_.SetDictionary(std::move(dictionary));
+  for (auto& object : objects) object = decoder_.Recompress(*object);
+  return true;
 }
 
 void Reflector::Apply(WatchEvent& event) {
@@ -228,6 +250,7 @@ Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
           objects.reserve(initial.size());
           for (auto& [key, object] : initial) objects.push_back(std::move(object));
           initial.clear();
+          Compress(objects);
           for (const auto& change : store_.Replace(std::move(objects))) onChange_(change);
           Synced();
         }
@@ -244,6 +267,13 @@ Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
         }
         Apply(*event);
         SetResourceVersion(std::move(event->resourceVersion));
+        if (!decoder_.dictionary() && store_.Size() >= 2 * trainedOn_ &&
+            store_.Size() >= CompressionDictionary::kMinSamples) {
+          // The cache grew large through the watch: compress what it holds, swapped in whole
+          // (same versions, so no change is reported).
+          auto objects = store_.List();
+          if (Compress(objects)) store_.Replace(std::move(objects));
+        }
         UpdateCacheMetrics();
     }
   };

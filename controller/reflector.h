@@ -45,6 +45,8 @@ struct ReflectorOptions {
   // Try a streaming list (a watch with sendInitialEvents) first; fall back to paged lists when
   // the server does not offer it.
   bool streamingList = true;
+  // Keep objects compressed with a dictionary trained on them, once there are enough of them.
+  bool compress = true;
 };
 
 class Reflector {
@@ -76,6 +78,9 @@ class Reflector {
   State Watch(std::stop_token stop, bool initial_events);
   State Fail(const ApiError& error, State retry);
   void Apply(WatchEvent& event);
+  // Trains a dictionary on these objects when there are enough of them and none was trained
+  // yet; then returns them compressed with it. False when nothing changed.
+  bool Compress(std::vector<CachedObjectPtr>& objects);
   void SetResourceVersion(std::string rv);
   void Synced();
   void UpdateCacheMetrics();
@@ -97,6 +102,7 @@ class Reflector {
   // Learned from the server: false once it refused a streaming list.
   std::atomic<bool> streamingList_;
   State retryState_ = State::kList;  // where kBackoff resumes
+  size_t trainedOn_ = 0;  // objects of the last training attempt; the next needs twice as many
   Duration retryDelay_{0};
 
   mutable std::mutex mutex_;  // guards the strings below, read by other threads

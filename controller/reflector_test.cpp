@@ -278,3 +278,38 @@ TEST_F(ReflectorTest, AsksForARandomWatchTimeoutOfFiveToTenMinutes) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+TEST_F(ReflectorTest, CompressesTheCacheOnceItHoldsEnoughObjects) {
+  std::vector<PodSpec> pods;
+  for (int i = 0; i < 300; ++i) pods.push_back({.name = "p" + std::to_string(i), .nodeName = "n1"});
+  transport_->Then({.urlContains = "limit=500", .chunks = {List(pods, "10")}});
+  transport_->Then({.urlContains = "resourceVersion=10",
+                    .chunks = {WatchLine("ADDED", {.name = "late", .resourceVersion = "11"})}});
+  transport_->Then({.urlContains = "resourceVersion=11"});
+  const auto changes = Run({.streamingList = false});
+  EXPECT_EQ(changes.size(), 301U);
+  EXPECT_TRUE(store_.Get("shop", "p7")->compressed());
+  EXPECT_TRUE(store_.Get("shop", "late")->compressed());
+  EXPECT_EQ(store_.Get("shop", "p7")->Parse()["metadata"]["name"], "p7");
+  EXPECT_EQ(store_.ByIndex(StoreIndex::kNodeName, "n1").size(), 300U);
+}
+
+TEST_F(ReflectorTest, CompressesACacheThatGrewThroughTheWatch) {
+  transport_->Then({.urlContains = "limit=500", .chunks = {List({}, "10")}});
+  std::string events;
+  for (int i = 0; i < 300; ++i) {
+    events += WatchLine("ADDED", {.name = "p" + std::to_string(i), .resourceVersion = std::to_string(11 + i)});
+  }
+  transport_->Then({.urlContains = "resourceVersion=10", .chunks = {events}});
+  transport_->Then({.urlContains = "resourceVersion=310"});
+  const auto changes = Run({.streamingList = false});
+  EXPECT_EQ(changes.size(), 300U);  // the swap to compressed objects reported nothing
+  EXPECT_TRUE(store_.Get("shop", "p0")->compressed());
+  EXPECT_TRUE(store_.Get("shop", "p299")->compressed());
+}
+
+}  // namespace
+}  // namespace kdiag

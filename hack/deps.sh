@@ -10,7 +10,7 @@ packages=(
   # libraries
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libwebsockets-dev
   libspdlog-dev libfmt-dev prometheus-cpp-dev libcpp-httplib-dev libsimdjson-dev libcli11-dev
-  libsqlite3-dev libjq-dev libexpected-dev libgtest-dev libgmock-dev
+  libsqlite3-dev libjq-dev libexpected-dev libzstd-dev libgtest-dev libgmock-dev
   # tooling used by the scripts and tests (ccache speeds rebuilds; clang runs the fuzz targets)
   ccache clang-14 libclang-rt-14-dev
   openssl curl jq procps psmisc iproute2 clang-format clang-tidy
