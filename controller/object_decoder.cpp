@@ -290,19 +290,22 @@ std::optional<WatchEventType> ParseType(std::string_view type) {
 Result<WatchEvent> DecodeRareEvent(WatchEventType type, std::string_view raw) {
   WatchEvent event;
   event.type = type;
-  const auto object = nlohmann::json::parse(raw, nullptr, false);
-  if (!object.is_object()) return Unexpected(DecodeError("malformed watch event: bad object"));
-  if (type == WatchEventType::kError) {
-    event.error = ErrorFromResponse(object.value("code", 0), raw);
-    return event;
+  try {
+    const auto object = nlohmann::json::parse(raw);
+    if (type == WatchEventType::kError) {
+      event.error = ErrorFromResponse(object.value("code", 0), raw);
+      return event;
+    }
+    const auto metadata = object.value("metadata", nlohmann::json::object());
+    event.resourceVersion = metadata.value("resourceVersion", "");
+    const auto annotations = metadata.value("annotations", nlohmann::json::object());
+    event.initialEventsEnd = annotations.value("k8s.io/initial-events-end", "") == "true";
+  } catch (const nlohmann::json::exception& error) {
+    return Unexpected(DecodeError(std::string("malformed watch event: ") + error.what()));
   }
-  const auto& metadata = object.value("metadata", nlohmann::json::object());
-  event.resourceVersion = metadata.value("resourceVersion", "");
   if (event.resourceVersion.empty()) {
     return Unexpected(DecodeError("malformed watch event: a bookmark without resourceVersion"));
   }
-  const auto annotations = metadata.value("annotations", nlohmann::json::object());
-  event.initialEventsEnd = annotations.value("k8s.io/initial-events-end", "") == "true";
   return event;
 }
 
@@ -331,6 +334,12 @@ CachedObjectPtr ObjectDecoder::DecodeItem(od::object object) {
   out_.clear();
   ObjectWalker walker(out_, *cached, side_parser_, dictionary_);
   walker.Object(object, projection_.root(), Scope::kRoot, true);
+  // The on-demand parser checks only what it looks at; parts copied whole are checked here, so
+  // readers never meet invalid JSON.
+  out_.reserve(out_.size() + simdjson::SIMDJSON_PADDING);
+  if (auto error = validator_.parse(out_.data(), out_.size(), false).error(); error) {
+    throw simdjson::simdjson_error(error);
+  }
   walker.Finish();
   if (cached->uid().empty() || cached->name().empty()) return nullptr;
   return cached;

@@ -62,6 +62,7 @@ class ObjectDecoder {
   simdjson::ondemand::parser parser_;
   // For JSON met before the context that says how to read it (an object before its event type).
   simdjson::ondemand::parser side_parser_;
+  simdjson::dom::parser validator_;
   std::string out_;
   std::shared_ptr<const CompressionDictionary> dictionary_;
 };

@@ -26,20 +26,21 @@ void MakeSelect(Projection::Node& node) {
 
 }  // namespace
 
-const Projection::Node* Projection::Node::Child(std::string_view name) const {
-  for (const auto& [key, child] : children) {
-    if (key == name) return &child;
+const Projection::Node* Projection::Node::Child(std::string_view field) const {
+  for (const auto& child : children) {
+    if (child.name == field) return &child;
   }
   return nullptr;
 }
 
-Projection::Node& Projection::Node::ChildOrAdd(std::string_view name, Mode child_mode) {
-  for (auto& [key, child] : children) {
-    if (key == name) return child;
+Projection::Node& Projection::Node::ChildOrAdd(std::string_view field, Mode child_mode) {
+  for (auto& child : children) {
+    if (child.name == field) return child;
   }
   Node child;
   child.mode = child_mode;
-  return children.emplace_back(std::string(name), std::move(child)).second;
+  child.name = field;
+  return children.emplace_back(std::move(child));
 }
 
 Projection Projection::Everything() {

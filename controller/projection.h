@@ -19,11 +19,12 @@ class Projection {
     Mode mode = Mode::kDrop;
     // kSelect: the rules for named fields; fields not named are dropped, or kept whole when
     // keepOthers is set (the form of kKeep with exceptions).
-    std::vector<std::pair<std::string, Node>> children;
+    std::vector<Node> children;
     bool keepOthers = false;
+    std::string name;  // of the field this rule is for (empty for the root)
 
-    const Node* Child(std::string_view name) const;
-    Node& ChildOrAdd(std::string_view name, Mode mode);
+    const Node* Child(std::string_view field) const;
+    Node& ChildOrAdd(std::string_view field, Mode mode);
   };
 
   // Everything, less metadata.managedFields and the last-applied annotation.
