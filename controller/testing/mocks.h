@@ -5,6 +5,7 @@
 
 #include "controller/credentials.h"
 #include "controller/http_transport.h"
+#include "controller/pod_exec.h"
 
 namespace kdiag::testing {
 
@@ -21,6 +22,25 @@ class MockCredentialSource : public CredentialSource {
  public:
   MOCK_METHOD(Result<std::string>, Authorization, (), (override));
   MOCK_METHOD(void, Invalidate, (), (override));
+};
+
+class MockPodExecutor : public PodExecutor {
+ public:
+  MOCK_METHOD(Result<std::unique_ptr<PodStreamSession>>, Open,
+              (const PodStreamRequest& request, const PodStreamOptions& options), (override));
+  MOCK_METHOD(Result<ExecResult>, Run, (const PodStreamRequest& request, const RunOptions& options),
+              (override));
+};
+
+class MockPodStreamSession : public PodStreamSession {
+ public:
+  MOCK_METHOD(ChannelProtocol, Protocol, (), (const, override));
+  MOCK_METHOD(Result<void>, WriteStdin, (std::string_view data), (override));
+  MOCK_METHOD(Result<void>, Resize, (TerminalSize size), (override));
+  MOCK_METHOD(Result<void>, CloseStdin, (), (override));
+  MOCK_METHOD(Result<std::optional<OutputChunk>>, Read, (Duration timeout), (override));
+  MOCK_METHOD(Result<ExitStatus>, Wait, (Duration timeout), (override));
+  MOCK_METHOD(void, Close, (), (override));
 };
 
 }  // namespace kdiag::testing
