@@ -5,6 +5,7 @@
 
 #include "controller/credentials.h"
 #include "controller/http_transport.h"
+#include "controller/lease_store.h"
 
 namespace kdiag::testing {
 
@@ -21,6 +22,13 @@ class MockCredentialSource : public CredentialSource {
  public:
   MOCK_METHOD(Result<std::string>, Authorization, (), (override));
   MOCK_METHOD(void, Invalidate, (), (override));
+};
+
+class MockLeaseStore : public LeaseStore {
+ public:
+  MOCK_METHOD(Result<LeaseRecord>, Get, (), (override));
+  MOCK_METHOD(Result<LeaseRecord>, Create, (const LeaseRecord& record), (override));
+  MOCK_METHOD(Result<LeaseRecord>, Update, (const LeaseRecord& record), (override));
 };
 
 }  // namespace kdiag::testing
