@@ -6,6 +6,7 @@
 #include "controller/credentials.h"
 #include "controller/http_transport.h"
 #include "controller/pod_exec.h"
+#include "controller/lease_store.h"
 
 namespace kdiag::testing {
 
@@ -41,6 +42,13 @@ class MockPodStreamSession : public PodStreamSession {
   MOCK_METHOD(Result<std::optional<OutputChunk>>, Read, (Duration timeout), (override));
   MOCK_METHOD(Result<ExitStatus>, Wait, (Duration timeout), (override));
   MOCK_METHOD(void, Close, (), (override));
+};
+
+class MockLeaseStore : public LeaseStore {
+ public:
+  MOCK_METHOD(Result<LeaseRecord>, Get, (), (override));
+  MOCK_METHOD(Result<LeaseRecord>, Create, (const LeaseRecord& record), (override));
+  MOCK_METHOD(Result<LeaseRecord>, Update, (const LeaseRecord& record), (override));
 };
 
 }  // namespace kdiag::testing
