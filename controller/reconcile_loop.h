@@ -63,6 +63,8 @@ class ReconcileLoop {
   void Run(std::stop_token stop);
 
   WorkQueue& queue() { return queue_; }
+  const WorkQueue& queue() const { return queue_; }
+  const std::string& name() const { return options_.name; }
 
  private:
   void Work(std::stop_token stop);

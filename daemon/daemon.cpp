@@ -4,13 +4,22 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
+#include "controller/client.h"
 #include "controller/health.h"
 #include "controller/http_server.h"
+#include "controller/kubeconfig.h"
+#include "controller/manager.h"
+#include "controller/metrics.h"
 
 namespace kdiag {
 namespace {
@@ -36,6 +45,16 @@ class StatusLogger {
   std::jthread thread_;
 };
 
+const ResourceType kDiagnoses{"kdiag.dev", "v1alpha1", "diagnoses", true};
+const ResourceType kTroubleshootSessions{"kdiag.dev", "v1alpha1", "troubleshootsessions", true};
+
+std::string LeaseNamespace(const LeaderElectionConfig& config) {
+  if (!config.leaseNamespace.empty()) return config.leaseNamespace;
+  // Set from the downward API in the shipped Deployment.
+  const char* pod_namespace = std::getenv("POD_NAMESPACE");  // NOLINT(concurrency-mt-unsafe)
+  return pod_namespace != nullptr && *pod_namespace != '\0' ? pod_namespace : "kdiag-system";
+}
+
 }  // namespace
 
 int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
@@ -48,8 +67,45 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
       .Add({{"version", KDIAG_VERSION}})
       .Set(1);
 
+  ClusterConfig cluster;
+  try {
+    cluster = LoadClusterConfig(config.kubernetes.kubeconfig, config.kubernetes.context);
+  } catch (const std::exception& e) {
+    spdlog::critical("no usable cluster configuration: {}", e.what());
+    return 1;
+  }
+  RuntimeMetrics metrics(*registry);
+  Client client(cluster, {.qps = config.kubernetes.qps,
+                          .burst = config.kubernetes.burst,
+                          .timeout = config.kubernetes.requestTimeout,
+                          .userAgent = std::string("kdiag-controller/") + KDIAG_VERSION,
+                          .metrics = &metrics});
+  // Lease calls must fail fast: the elector retries every retryPeriod itself.
+  Client lease_client(cluster, {.timeout = config.leaderElection.renewDeadline / 2,
+                                .retry = {.maxRetries = 0},
+                                .userAgent = std::string("kdiag-controller/") + KDIAG_VERSION,
+                                .metrics = &metrics});
+  Manager manager(client, SystemClock(), &metrics, registry.get());
+  // The caches of kdiag's own resources; the reconcilers that act on them register here too.
+  manager.AddInformer({.type = kDiagnoses});
+  manager.AddInformer({.type = kTroubleshootSessions});
+  if (config.leaderElection.enabled) {
+    manager.EnableLeaderElection({.leaseNamespace = LeaseNamespace(config.leaderElection),
+                                  .leaseName = config.leaderElection.leaseName,
+                                  .identity = MakeLeaderIdentity(),
+                                  .leaseDuration = config.leaderElection.leaseDuration,
+                                  .renewDeadline = config.leaderElection.renewDeadline,
+                                  .retryPeriod = config.leaderElection.retryPeriod},
+                                 lease_client);
+  }
+
   HealthChecks health;
   health.Add(HealthChecks::Probe::kLiveness, "ping", [] { return std::nullopt; });
+  health.Add(HealthChecks::Probe::kReadiness, "caches",
+             [&manager]() -> std::optional<std::string> {
+               if (manager.Synced()) return std::nullopt;
+               return "caches not synced yet";
+             });
 
   HttpServer server;
   AddProbeAndMetricsRoutes(server, health, registry);
@@ -62,18 +118,35 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
 
   std::optional<StatusLogger> status_logger;
   if (config.server.statusLogInterval > Duration::zero()) {
-    status_logger.emplace(config.server.statusLogInterval, [started] {
+    status_logger.emplace(config.server.statusLogInterval, [started, &manager] {
       const auto uptime =
           std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started);
-      return fmt::format("version={} uptime={}", KDIAG_VERSION, FormatDuration(uptime));
+      return fmt::format("version={} uptime={} {}", KDIAG_VERSION, FormatDuration(uptime),
+                         manager.Describe());
     });
   }
-  spdlog::info("kdiag-controller {} started", KDIAG_VERSION);
+  spdlog::info("kdiag-controller {} started; API server {}", KDIAG_VERSION, cluster.server);
 
+  std::atomic<bool> lost_leadership = false;
+  std::stop_source stop;
+  std::jthread runtime([&] {
+    if (manager.Run(stop.get_token()) == Manager::Outcome::kLostLeadership) {
+      lost_leadership = true;
+      // Wakes the main thread's signal wait: the process ends and is started afresh.
+      kill(getpid(), SIGTERM);
+    }
+  });
   const int signal = shutdown.Wait();
-  spdlog::info("received signal {}, shutting down", signal);
+  if (lost_leadership) {
+    spdlog::error("leadership lost; exiting so that a fresh process campaigns again");
+  } else {
+    spdlog::info("received signal {}, shutting down", signal);
+  }
+  stop.request_stop();
+  runtime.join();  // controllers finish their reconciles, the lease is released
   status_logger.reset();
   server.Stop();
+  if (lost_leadership) return 1;
   spdlog::info("stopped cleanly");
   return 0;
 }

@@ -1,0 +1,71 @@
+// Runs a process's informers and controllers together, with leader election among replicas:
+// informers start at once (a standby replica keeps warm caches, ready to take over); controllers
+// run only while this replica leads, under the term's stop token, so they stop the moment
+// leadership ends. Losing leadership ends Run: the process exits and is restarted, as
+// controller-runtime does, rather than carry state from a term it no longer owns.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "controller/client.h"
+#include "controller/informer.h"
+#include "controller/leader_election_settings.h"
+#include "controller/reconcile_loop.h"
+
+namespace kdiag {
+
+class LeaderElector;
+class LeaseStore;
+
+class Manager {
+ public:
+  enum class Outcome { kStopped, kLostLeadership };
+
+  Manager(Client& client, Clock& clock = SystemClock(), RuntimeMetrics* metrics = nullptr,
+          prometheus::Registry* registry = nullptr);
+  ~Manager();
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
+
+  // Set up before Run.
+  Informer& AddInformer(ReflectorOptions options);
+  ReconcileLoop& AddController(ControllerOptions options, Reconciler reconciler);
+  // Without this, controllers run as soon as the caches have synced. lease_client: a client of
+  // its own for the lease, with a request timeout well under renewDeadline and no retries
+  // (the elector retries every retryPeriod itself); it must outlive the manager.
+  void EnableLeaderElection(LeaderElectionSettings settings, Client& lease_client);
+
+  // Runs until stop is requested or leadership is lost.
+  Outcome Run(std::stop_token stop);
+
+  // Every informer has synced (for the readiness probe).
+  bool Synced() const;
+  // This replica leads (always true without leader election once controllers run).
+  bool Leading() const;
+  // For the periodic status line: leader, caches, queues.
+  std::string Describe() const;
+
+ private:
+  void RunControllers(std::stop_token term);
+
+  Client& client_;
+  Clock& clock_;
+  RuntimeMetrics* metrics_;
+  prometheus::Registry* registry_;
+  std::vector<std::unique_ptr<Informer>> informers_;
+  std::vector<std::unique_ptr<ReconcileLoop>> controllers_;
+  std::unique_ptr<LeaseStore> leaseStore_;
+  std::unique_ptr<LeaderElector> elector_;
+  std::atomic<bool> leading_{false};
+  std::mutex mutex_;
+  std::condition_variable_any termChanged_;
+  bool termEnded_ = false;  // a term of leadership ended (guarded by mutex_)
+};
+
+}  // namespace kdiag
