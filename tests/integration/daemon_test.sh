@@ -35,8 +35,22 @@ up() { curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; }
 for _ in $(seq 50); do up && break; sleep 0.1; done
 
 expect_eq "/healthz answers ok" "ok" "$(curl -sf "http://127.0.0.1:$port/healthz")"
-expect_contains "/readyz answers with its checks" "readyz check passed" "$(curl -sf "http://127.0.0.1:$port/readyz?verbose")"
+ready() { curl -sf "http://127.0.0.1:$port/readyz?verbose"; }
+for _ in $(seq 100); do ready >/dev/null && break; sleep 0.1; done
+expect_contains "/readyz passes once the caches synced" "[+]caches ok" "$(ready)"
 expect_contains "/metrics serves build info" 'kdiag_build_info{version="0.1.0"} 1' "$(curl -sf "http://127.0.0.1:$port/metrics")"
+
+holder() { kubectl -n kdiag-system get lease kdiag-controller -o jsonpath='{.spec.holderIdentity}' 2>/dev/null; }
+for _ in $(seq 100); do [[ -n $(holder) ]] && break; sleep 0.1; done
+expect_contains "it leads, holding the Lease" "$(hostname)_" "$(holder)"
+create_namespace daemon
+kubectl -n "$ns" apply -f "$repo/manifests/samples/diagnosis.yaml" >/dev/null
+metrics() { curl -sf "http://127.0.0.1:$port/metrics"; }
+for _ in $(seq 50); do metrics | grep -q 'kdiag_watch_events_total{resource="diagnoses.kdiag.dev",type="ADDED"}' && break; sleep 0.1; done
+expect_contains "metrics show the watch's events" 'kdiag_watch_events_total{resource="diagnoses.kdiag.dev",type="ADDED"} 1' "$(metrics)"
+expect_contains "metrics show the cache" 'kdiag_cache_objects{resource="diagnoses.kdiag.dev"} ' "$(metrics)"
+expect_contains "metrics show the leader" 'kdiag_leader_election_is_leader{lease="kdiag-controller"} 1' "$(metrics)"
+expect_contains "metrics count API calls" 'kdiag_api_requests_total{code="200",verb="get"}' "$(metrics)"
 
 kill -TERM "$pid"
 stopped=no
@@ -49,4 +63,5 @@ set -e
 expect_eq "it exits with code 0" 0 "$rc"
 expect_success "every log line is a JSON object" jq -e 'has("ts") and has("level") and has("msg")' "$work/log"
 expect_contains "the log says it stopped cleanly" '"msg":"stopped cleanly"' "$(cat "$work/log")"
+expect_eq "it released the Lease on the way out" "" "$(holder)"
 finish
