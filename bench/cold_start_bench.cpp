@@ -32,7 +32,8 @@ long ResidentKilobytes() {
 }
 
 int Create(kdiag::Client& client, int wanted) {
-  auto existing = client.ListAll(kdiag::resources::kPods, "", {.labelSelector = "bench=cold-start", .limit = 500});
+  auto existing = client.ListAll(kdiag::resources::kPods, "",
+                                 {.labelSelector = "bench=cold-start", .limit = 500});
   if (!existing) {
     std::fprintf(stderr, "list: %s\n", existing.error().Describe().c_str());
     return 1;
@@ -40,7 +41,8 @@ int Create(kdiag::Client& client, int wanted) {
   const int have = static_cast<int>(existing->items.size());
   std::printf("pods present: %d, wanted: %d\n", have, wanted);
   for (int n = 0; n < 20; ++n) {
-    nlohmann::json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"},
+    nlohmann::json ns = {{"apiVersion", "v1"},
+                         {"kind", "Namespace"},
                          {"metadata", {{"name", "shop-" + std::to_string(n)}}}};
     (void)client.Create(kdiag::resources::kNamespaces, "", ns);
   }
@@ -53,8 +55,8 @@ int Create(kdiag::Client& client, int wanted) {
         auto pod = nlohmann::json::parse(kdiag::bench::RealisticPod(i, 1));
         auto& metadata = pod["metadata"];
         // What the server assigns itself; managedFields are kept as a client may send them.
-        for (const char* field : {"uid", "resourceVersion", "creationTimestamp", "generateName",
-                                  "ownerReferences"}) {
+        for (const char* field :
+             {"uid", "resourceVersion", "creationTimestamp", "generateName", "ownerReferences"}) {
           metadata.erase(field);
         }
         metadata["name"] = "cold-" + std::to_string(i);
@@ -62,11 +64,14 @@ int Create(kdiag::Client& client, int wanted) {
         pod.erase("status");
         pod["spec"]["nodeName"] = i % 2 == 0 ? "kwok-node-0" : "kwok-node-1";
         pod["spec"]["volumes"].erase(1);  // the token volume: the server adds its own
-        for (auto& container : pod["spec"]["containers"]) container["volumeMounts"] = {container["volumeMounts"][0]};
+        for (auto& container : pod["spec"]["containers"])
+          container["volumeMounts"] = {container["volumeMounts"][0]};
         pod["spec"]["containers"][1].erase("volumeMounts");
-        auto created = client.Create(kdiag::resources::kPods, metadata["namespace"].get<std::string>(), pod);
+        auto created =
+            client.Create(kdiag::resources::kPods, metadata["namespace"].get<std::string>(), pod);
         if (!created && created.error().kind != kdiag::ErrorKind::kAlreadyExists) {
-          if (failures++ < 3) std::fprintf(stderr, "create: %s\n", created.error().Describe().c_str());
+          if (failures++ < 3)
+            std::fprintf(stderr, "create: %s\n", created.error().Describe().c_str());
         }
       }
     });

@@ -1,8 +1,8 @@
 // Decode + apply throughput: a recorded watch stream of realistic pods, fed in 64 KiB chunks
 // through the framer, the decoder and the store, as the reflector does. One thread.
 //   decode_bench [pods] [rounds]
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>

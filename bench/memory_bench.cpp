@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   size_t input_bytes = 0;
   {
     kdiag::Store scratch;
-    for (int i = 0; i < 100; ++i) scratch.Upsert(*decoder.DecodeObject(kdiag::bench::RealisticPod(i, 1)));
+    for (int i = 0; i < 100; ++i)
+      scratch.Upsert(*decoder.DecodeObject(kdiag::bench::RealisticPod(i, 1)));
   }
   if (compress) {
     // As the reflector does once its cache holds enough objects: a dictionary trained on them.
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
   malloc_trim(0);
   const long after = ResidentBytes();
   std::printf("%d pods (%s, %s), input %.0f bytes per pod; cached JSON %.0f bytes per pod\n", pods,
-              mode.c_str(), compress ? "compressed" : "plain", static_cast<double>(input_bytes) / pods,
+              mode.c_str(), compress ? "compressed" : "plain",
+              static_cast<double>(input_bytes) / pods,
               static_cast<double>(store.ObjectBytes()) / pods);
   std::printf("RSS delta: %.2f MB, %.0f bytes per pod\n", static_cast<double>(after - before) / 1e6,
               static_cast<double>(after - before) / pods);

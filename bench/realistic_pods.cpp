@@ -26,7 +26,8 @@ const nlohmann::json& Template() {
 std::string Hex(uint64_t value, int digits) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(static_cast<size_t>(digits), '0');
-  for (int i = digits - 1; i >= 0; --i, value >>= 4) out[static_cast<size_t>(i)] = kDigits[value & 15];
+  for (int i = digits - 1; i >= 0; --i, value >>= 4)
+    out[static_cast<size_t>(i)] = kDigits[value & 15];
   return out;
 }
 
@@ -43,7 +44,8 @@ std::string RealisticPod(int i, int resource_version) {
   metadata["ownerReferences"][0]["uid"] = Hex(n / 3, 8) + "-7581-4f28-af9c-e896b24671bd";
   metadata["ownerReferences"][0]["name"] = "web-" + Hex(n / 3, 9);
   pod["spec"]["nodeName"] = "node-" + std::to_string(i % 100);
-  pod["status"]["podIP"] = "10.0." + std::to_string((i / 250) % 256) + "." + std::to_string(i % 250);
+  pod["status"]["podIP"] =
+      "10.0." + std::to_string((i / 250) % 256) + "." + std::to_string(i % 250);
   // As varied as the pods of many applications: their own images, labels and times.
   const std::string app = "app-" + std::to_string(i / 30);
   metadata["labels"]["app.kubernetes.io/name"] = app;
@@ -69,7 +71,9 @@ std::string RealisticPod(int i, int resource_version) {
                       {"message", "back-off 5m0s restarting failed container=web pod=" +
                                       metadata["name"].get<std::string>()}}}};
     web["lastState"] = {{"terminated",
-                         {{"exitCode", 137}, {"reason", "OOMKilled"}, {"startedAt", created},
+                         {{"exitCode", 137},
+                          {"reason", "OOMKilled"},
+                          {"startedAt", created},
                           {"finishedAt", created}}}};
   }
   return pod.dump();
@@ -89,21 +93,43 @@ std::string RecordedWatchStream(int pods) {
 
 Projection DiagnosisPodProjection() {
   return Projection::Only({
-      "-metadata.annotations", "-metadata.ownerReferences", "-metadata.generateName",
-      "spec.nodeName", "spec.serviceAccountName", "spec.nodeSelector", "spec.imagePullSecrets",
-      "spec.containers.name", "spec.containers.image", "spec.containers.resources",
-      "spec.containers.ports.containerPort", "spec.containers.ports.hostPort",
-      "spec.containers.env.valueFrom", "spec.containers.envFrom",
-      "spec.initContainers.name", "spec.initContainers.image",
-      "spec.volumes.name", "spec.volumes.configMap.name", "spec.volumes.secret.secretName",
+      "-metadata.annotations",
+      "-metadata.ownerReferences",
+      "-metadata.generateName",
+      "spec.nodeName",
+      "spec.serviceAccountName",
+      "spec.nodeSelector",
+      "spec.imagePullSecrets",
+      "spec.containers.name",
+      "spec.containers.image",
+      "spec.containers.resources",
+      "spec.containers.ports.containerPort",
+      "spec.containers.ports.hostPort",
+      "spec.containers.env.valueFrom",
+      "spec.containers.envFrom",
+      "spec.initContainers.name",
+      "spec.initContainers.image",
+      "spec.volumes.name",
+      "spec.volumes.configMap.name",
+      "spec.volumes.secret.secretName",
       "spec.volumes.persistentVolumeClaim.claimName",
-      "status.phase", "status.reason", "status.message", "status.startTime",
-      "status.conditions.type", "status.conditions.status", "status.conditions.reason",
-      "status.conditions.message", "status.conditions.lastTransitionTime",
-      "status.containerStatuses.name", "status.containerStatuses.ready",
-      "status.containerStatuses.restartCount", "status.containerStatuses.state",
-      "status.containerStatuses.lastState.terminated", "status.initContainerStatuses.name",
-      "status.initContainerStatuses.state", "status.initContainerStatuses.restartCount",
+      "status.phase",
+      "status.reason",
+      "status.message",
+      "status.startTime",
+      "status.conditions.type",
+      "status.conditions.status",
+      "status.conditions.reason",
+      "status.conditions.message",
+      "status.conditions.lastTransitionTime",
+      "status.containerStatuses.name",
+      "status.containerStatuses.ready",
+      "status.containerStatuses.restartCount",
+      "status.containerStatuses.state",
+      "status.containerStatuses.lastState.terminated",
+      "status.initContainerStatuses.name",
+      "status.initContainerStatuses.state",
+      "status.initContainerStatuses.restartCount",
   });
 }
 

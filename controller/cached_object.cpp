@@ -23,8 +23,8 @@ std::vector<OwnerReference> CachedObject::owners() const {
   std::vector<OwnerReference> owners;
   owners.reserve(owners_.size());
   for (const auto& owner : owners_) {
-    owners.push_back({At(owner.apiVersion), At(owner.kind), At(owner.name), At(owner.uid),
-                      owner.controller});
+    owners.push_back(
+        {At(owner.apiVersion), At(owner.kind), At(owner.name), At(owner.uid), owner.controller});
   }
   return owners;
 }

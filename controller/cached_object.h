@@ -81,8 +81,8 @@ class CachedObject {
   std::string_view Field(FieldIndex index) const { return At(fields_[index]); }
 
   std::string buffer_;
-  uint32_t jsonSize_ = 0;  // of the JSON as held in the buffer
-  uint32_t rawSize_ = 0;   // of the JSON itself
+  uint32_t jsonSize_ = 0;                                    // of the JSON as held in the buffer
+  uint32_t rawSize_ = 0;                                     // of the JSON itself
   std::shared_ptr<const CompressionDictionary> dictionary_;  // null: the JSON is not compressed
   Slice fields_[kFieldCount] = {};
   int64_t generation_ = 0;

@@ -154,9 +154,9 @@ Result<HttpResponse> Client::Call(std::string_view method, const std::string& pa
   }
 }
 
-Result<HttpResponse> Client::Stream(
-    const std::string& path, Duration idle_timeout,
-    const std::function<StreamControl(std::string_view)>& on_chunk, std::stop_token stop) {
+Result<HttpResponse> Client::Stream(const std::string& path, Duration idle_timeout,
+                                    const std::function<StreamControl(std::string_view)>& on_chunk,
+                                    std::stop_token stop) {
   limiter_.Take();
   auto authorization = credentials_->Authorization();
   if (!authorization) return Unexpected(authorization.error());

@@ -34,7 +34,8 @@ void Informer::Stop() {
 bool Informer::WaitForSync(std::stop_token stop, Duration timeout) const {
   const auto deadline = clock_.Now() + timeout;
   while (!HasSynced()) {
-    if (clock_.Now() >= deadline || !clock_.Sleep(std::chrono::milliseconds(20), stop)) return false;
+    if (clock_.Now() >= deadline || !clock_.Sleep(std::chrono::milliseconds(20), stop))
+      return false;
   }
   return true;
 }

@@ -21,13 +21,13 @@ Informer& Manager::AddInformer(ReflectorOptions options) {
 }
 
 ReconcileLoop& Manager::AddController(ControllerOptions options, Reconciler reconciler) {
-  return *controllers_.emplace_back(std::make_unique<ReconcileLoop>(
-      std::move(options), std::move(reconciler), clock_, metrics_));
+  return *controllers_.emplace_back(
+      std::make_unique<ReconcileLoop>(std::move(options), std::move(reconciler), clock_, metrics_));
 }
 
 void Manager::EnableLeaderElection(LeaderElectionSettings settings, Client& lease_client) {
-  leaseStore_ = std::make_unique<ClientLeaseStore>(lease_client, settings.leaseNamespace,
-                                                   settings.leaseName);
+  leaseStore_ =
+      std::make_unique<ClientLeaseStore>(lease_client, settings.leaseNamespace, settings.leaseName);
   // The term's controllers run on a thread of their own; the elector waits for them in
   // onStoppedLeading, so the lease is released only once no reconcile is left running.
   auto term_thread = std::make_shared<std::jthread>();

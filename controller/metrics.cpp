@@ -4,7 +4,8 @@ namespace kdiag {
 namespace {
 
 template <typename Builder>
-auto& Register(Builder builder, prometheus::Registry& registry, const char* name, const char* help) {
+auto& Register(Builder builder, prometheus::Registry& registry, const char* name,
+               const char* help) {
   return builder.Name(name).Help(help).Register(registry);
 }
 

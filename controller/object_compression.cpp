@@ -70,9 +70,9 @@ std::string CompressionDictionary::Compress(std::string_view text) const {
 
 std::string CompressionDictionary::Decompress(std::string_view compressed, size_t size) const {
   std::string out(size, '\0');
-  const size_t written = ZSTD_decompress_usingDDict(ThreadDecompressionContext(), out.data(),
-                                                    out.size(), compressed.data(),
-                                                    compressed.size(), decompress_);
+  const size_t written =
+      ZSTD_decompress_usingDDict(ThreadDecompressionContext(), out.data(), out.size(),
+                                 compressed.data(), compressed.size(), decompress_);
   // Only this process compressed it, with this dictionary, to exactly this size.
   assert(ZSTD_isError(written) == 0 && written == size);
   (void)written;

@@ -83,7 +83,7 @@ class ObjectWalker {
       const std::string_view key = RawKey(field.key());
       od::value value = field.value();
       const Node* child = node.mode == Mode::kSelect ? node.Child(key) : nullptr;
-      Mode mode = child != nullptr ? child->mode
+      Mode mode = child != nullptr                              ? child->mode
                   : node.mode == Mode::kKeep || node.keepOthers ? Mode::kKeep
                                                                 : Mode::kDrop;
       if (!emit) mode = Mode::kDrop;
@@ -372,13 +372,13 @@ Result<WatchEvent> ObjectDecoder::DecodeWatchEvent(std::string_view line) {
         const std::string_view name = field.value().get_string();
         type = ParseType(name);
         if (!type) {
-          return Unexpected(DecodeError("malformed watch event: unknown type \"" +
-                                        std::string(name) + "\""));
+          return Unexpected(
+              DecodeError("malformed watch event: unknown type \"" + std::string(name) + "\""));
         }
       } else if (key == "object") {
         have_object = true;
-        const bool common = type && *type != WatchEventType::kBookmark &&
-                            *type != WatchEventType::kError;
+        const bool common =
+            type && *type != WatchEventType::kBookmark && *type != WatchEventType::kError;
         if (common) {
           event.object = DecodeItem(field.value().get_object());
         } else {
@@ -393,7 +393,8 @@ Result<WatchEvent> ObjectDecoder::DecodeWatchEvent(std::string_view line) {
     }
     event.type = *type;
     if (!event.object && deferred.empty()) {
-      return Unexpected(DecodeError("malformed watch event: an object without metadata.name or uid"));
+      return Unexpected(
+          DecodeError("malformed watch event: an object without metadata.name or uid"));
     }
     if (!event.object) {
       // Rare: the object came before its type. The line is no longer being read, so the main
@@ -431,7 +432,8 @@ Result<DecodedList> ObjectDecoder::DecodeList(const simdjson::padded_string& bod
         if (items.is_null()) continue;
         for (auto item : items.get_array()) {
           auto object = DecodeItem(item.get_object());
-          if (!object) return Unexpected(DecodeError("malformed list: an item without metadata.name or uid"));
+          if (!object)
+            return Unexpected(DecodeError("malformed list: an item without metadata.name or uid"));
           list.items.push_back(std::move(object));
         }
       }

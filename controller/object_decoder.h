@@ -22,10 +22,10 @@ std::string_view ToString(WatchEventType type);
 
 struct WatchEvent {
   WatchEventType type = WatchEventType::kAdded;
-  CachedObjectPtr object;          // kAdded, kModified, kDeleted
-  std::string resourceVersion;     // of the object, or of the bookmark
-  bool initialEventsEnd = false;   // kBookmark: a streamed list is complete
-  std::optional<ApiError> error;   // kError: the Status the server sent (410 Gone, ...)
+  CachedObjectPtr object;         // kAdded, kModified, kDeleted
+  std::string resourceVersion;    // of the object, or of the bookmark
+  bool initialEventsEnd = false;  // kBookmark: a streamed list is complete
+  std::optional<ApiError> error;  // kError: the Status the server sent (410 Gone, ...)
 };
 
 struct DecodedList {

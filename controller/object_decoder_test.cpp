@@ -39,7 +39,8 @@ class ObjectDecoderTest : public ::testing::Test {
   Result<WatchEvent> Decode(const std::string& line) {
     LineFramer framer;
     Result<WatchEvent> result = Unexpected(ApiError{});
-    framer.Feed(line + "\n", [&](std::string_view framed) { result = decoder_.DecodeWatchEvent(framed); });
+    framer.Feed(line + "\n",
+                [&](std::string_view framed) { result = decoder_.DecodeWatchEvent(framed); });
     return result;
   }
 
@@ -132,8 +133,8 @@ TEST_F(ObjectDecoderTest, KeepsEverythingButManagedFieldsAndTheLastAppliedAnnota
 }
 
 TEST_F(ObjectDecoderTest, KeepsOnlyWhatAProjectionNames) {
-  ObjectDecoder decoder(Projection::Only(
-      {"spec.containers.name", "spec.containers.image", "status", "-status.conditions.lastProbeTime"}));
+  ObjectDecoder decoder(Projection::Only({"spec.containers.name", "spec.containers.image", "status",
+                                          "-status.conditions.lastProbeTime"}));
   const json pod = json::parse(PodFixture());
   const auto decoded = decoder.DecodeObject(pod.dump());
   ASSERT_TRUE(decoded) << decoded.error().Describe();
@@ -204,10 +205,11 @@ TEST_F(ObjectDecoderTest, ReadsWhatAnEventIsAbout) {
 
 TEST_F(ObjectDecoderTest, DecodesAListPage) {
   const json pod = json::parse(PodFixture());
-  json list = {{"kind", "PodList"},
-               {"apiVersion", "v1"},
-               {"metadata", {{"resourceVersion", "4242"}, {"continue", "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ"}}},
-               {"items", {pod, pod}}};
+  json list = {
+      {"kind", "PodList"},
+      {"apiVersion", "v1"},
+      {"metadata", {{"resourceVersion", "4242"}, {"continue", "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ"}}},
+      {"items", {pod, pod}}};
   list["items"][1]["metadata"]["name"] = "web-2";
   const auto page = decoder_.DecodeList(simdjson::padded_string(list.dump()));
   ASSERT_TRUE(page) << page.error().Describe();

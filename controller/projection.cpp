@@ -69,7 +69,8 @@ void Projection::Apply(std::string_view path) {
   Node* node = &root_;
   for (const auto segment : Segments(path)) {
     // Under a kept subtree, a field is kept unless a rule says otherwise.
-    const Mode inherited = node->mode == Mode::kKeep || node->keepOthers ? Mode::kKeep : Mode::kDrop;
+    const Mode inherited =
+        node->mode == Mode::kKeep || node->keepOthers ? Mode::kKeep : Mode::kDrop;
     MakeSelect(*node);
     node = &node->ChildOrAdd(segment, inherited);
   }
@@ -85,7 +86,8 @@ void Projection::DropNoise() {
   Node& metadata = root_.ChildOrAdd("metadata", Mode::kKeep);
   MakeSelect(metadata);
   metadata.ChildOrAdd("managedFields", Mode::kDrop).mode = Mode::kDrop;
-  Node& annotations = metadata.ChildOrAdd("annotations", metadata.keepOthers ? Mode::kKeep : Mode::kDrop);
+  Node& annotations =
+      metadata.ChildOrAdd("annotations", metadata.keepOthers ? Mode::kKeep : Mode::kDrop);
   if (annotations.mode == Mode::kDrop) return;
   MakeSelect(annotations);
   annotations.ChildOrAdd("kubectl.kubernetes.io/last-applied-configuration", Mode::kDrop).mode =

@@ -22,7 +22,8 @@ TokenBucket::Clock::duration TokenBucket::Reserve(Clock::time_point now) {
   Refill(now);
   tokens_ -= 1;
   if (tokens_ >= 0) return Clock::duration::zero();
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(-tokens_ / qps_));
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(-tokens_ / qps_));
 }
 
 TokenBucket::Clock::duration TokenBucket::TryTake(Clock::time_point now) {

@@ -172,8 +172,8 @@ Reflector::State Reflector::List(std::stop_token stop) {
 
 std::string Reflector::WatchPath(bool initial_events) {
   std::uniform_int_distribution<int64_t> spread(0, options_.minWatchTimeout.count());
-  const auto timeout = std::chrono::duration_cast<std::chrono::seconds>(
-      options_.minWatchTimeout + Duration(spread(random_)));
+  const auto timeout = std::chrono::duration_cast<std::chrono::seconds>(options_.minWatchTimeout +
+                                                                        Duration(spread(random_)));
   std::string path = options_.type.Path(options_.ns) + "?watch=1&allowWatchBookmarks=true" +
                      Query("timeoutSeconds", std::to_string(std::max<int64_t>(1, timeout.count())));
   if (!options_.labelSelector.empty()) path += Query("labelSelector", options_.labelSelector);
@@ -219,7 +219,8 @@ void Reflector::Apply(WatchEvent& event) {
 }
 
 Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
-  if (initial_events && metrics_ != nullptr) metrics_->relists.Add({{"resource", name_}}).Increment();
+  if (initial_events && metrics_ != nullptr)
+    metrics_->relists.Add({{"resource", name_}}).Increment();
   LineFramer framer;
   std::optional<ApiError> stream_error;
   bool listing = initial_events;  // still receiving the initial events of a streaming list
@@ -278,19 +279,19 @@ Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
     }
   };
 
-  auto response = client_.Stream(WatchPath(initial_events), options_.idleTimeout,
-                                 [&](std::string_view chunk) {
-                                   if (stop.stop_requested()) return StreamControl::kStop;
-                                   if (!framer.Feed(chunk, on_line)) {
-                                     stream_error = ApiError{.kind = ErrorKind::kDecode,
-                                                             .message = "a watch event over " +
-                                                                        std::to_string(LineFramer::kDefaultMaxLine) +
-                                                                        " bytes"};
-                                   }
-                                   return stream_error ? StreamControl::kStop
-                                                       : StreamControl::kContinue;
-                                 },
-                                 stop);
+  auto response = client_.Stream(
+      WatchPath(initial_events), options_.idleTimeout,
+      [&](std::string_view chunk) {
+        if (stop.stop_requested()) return StreamControl::kStop;
+        if (!framer.Feed(chunk, on_line)) {
+          stream_error =
+              ApiError{.kind = ErrorKind::kDecode,
+                       .message = "a watch event over " +
+                                  std::to_string(LineFramer::kDefaultMaxLine) + " bytes"};
+        }
+        return stream_error ? StreamControl::kStop : StreamControl::kContinue;
+      },
+      stop);
   if (stop.stop_requested()) return State::kWatch;
   if (metrics_ != nullptr) metrics_->watchRestarts.Add({{"resource", name_}}).Increment();
   const State relist = streamingList_ ? State::kStreamList : State::kList;

@@ -15,16 +15,18 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-using ::testing::Return;
 using testing::PodSpec;
+using ::testing::Return;
 using testing::WatchLine;
 
-std::string List(const std::vector<PodSpec>& pods, std::string_view rv, std::string_view next = {}) {
+std::string List(const std::vector<PodSpec>& pods, std::string_view rv,
+                 std::string_view next = {}) {
   std::string items;
   for (const auto& pod : pods) items += (items.empty() ? "" : ",") + testing::PodJson(pod);
-  return R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":")" + std::string(rv) +
-         R"(")" + (next.empty() ? "" : R"(,"continue":")" + std::string(next) + R"(")") +
-         R"(},"items":[)" + items + "]}";
+  return R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":")" +
+         std::string(rv) + R"(")" +
+         (next.empty() ? "" : R"(,"continue":")" + std::string(next) + R"(")") + R"(},"items":[)" +
+         items + "]}";
 }
 
 std::string Status(int code, std::string_view reason, std::string_view message) {
@@ -66,8 +68,9 @@ class ScriptedTransport : public HttpTransport {
     return HttpResponse{step->status, {}, body};
   }
 
-  Result<HttpResponse> Stream(const HttpRequest& request,
-                              const std::function<StreamControl(std::string_view)>& on_chunk) override {
+  Result<HttpResponse> Stream(
+      const HttpRequest& request,
+      const std::function<StreamControl(std::string_view)>& on_chunk) override {
     auto step = Next(request);
     if (!step) return HttpResponse{200, {}, ""};
     if (step->transportFailure) return Unexpected(TransportError("connection reset", false));
@@ -115,7 +118,9 @@ class ReflectorTest : public ::testing::Test {
         *client_, store_, options,
         [&](const StoreChange& change) {
           const auto& object = change.after ? change.after : change.before;
-          changes_.push_back(std::string(!change.before ? "+" : !change.after ? "-" : "~") +
+          changes_.push_back(std::string(!change.before  ? "+"
+                                         : !change.after ? "-"
+                                                         : "~") +
                              std::string(object->name()) + "@" +
                              std::string(object->resourceVersion()));
         },
@@ -158,13 +163,15 @@ TEST_F(ReflectorTest, ListsInPagesThenWatchesFromTheListsVersion) {
 }
 
 TEST_F(ReflectorTest, RelistsOnGoneInTheStreamAndReportsMissedDeletions) {
-  transport_->Then({.urlContains = "limit=500",
-                    .chunks = {List({{.name = "a"}, {.name = "b"}}, "10")}});
-  transport_->Then({.urlContains = "resourceVersion=10",
-                    .chunks = {R"({"type":"ERROR","object":)" +
-                               Status(410, "Expired", "too old resource version: 10 (40)") + "}\n"}});
+  transport_->Then(
+      {.urlContains = "limit=500", .chunks = {List({{.name = "a"}, {.name = "b"}}, "10")}});
+  transport_->Then(
+      {.urlContains = "resourceVersion=10",
+       .chunks = {R"({"type":"ERROR","object":)" +
+                  Status(410, "Expired", "too old resource version: 10 (40)") + "}\n"}});
   // b was deleted while the watch was gone; a changed.
-  transport_->Then({.urlContains = "limit=500", .chunks = {List({{.name = "a", .resourceVersion = "30"}}, "40")}});
+  transport_->Then({.urlContains = "limit=500",
+                    .chunks = {List({{.name = "a", .resourceVersion = "30"}}, "40")}});
   transport_->Then({.urlContains = "resourceVersion=40"});
   const auto changes = Run({.streamingList = false});
   EXPECT_EQ(changes, (std::vector<std::string>{"+a@1", "+b@1", "~a@30", "-b@1"}));
@@ -174,11 +181,15 @@ TEST_F(ReflectorTest, RelistsOnGoneInTheStreamAndReportsMissedDeletions) {
 
 TEST_F(ReflectorTest, RelistsOnGoneAsTheHttpStatusAndOnTooLargeResourceVersion) {
   transport_->Then({.urlContains = "limit=500", .chunks = {List({{.name = "a"}}, "10")}});
-  transport_->Then({.urlContains = "resourceVersion=10", .status = 410,
+  transport_->Then({.urlContains = "resourceVersion=10",
+                    .status = 410,
                     .chunks = {Status(410, "Gone", "too old resource version")}});
   transport_->Then({.urlContains = "limit=500", .chunks = {List({{.name = "a"}}, "50")}});
-  transport_->Then({.urlContains = "resourceVersion=50", .status = 504,
-                    .chunks = {R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Timeout: Too large resource version: 50, current: 45","reason":"Timeout","details":{"causes":[{"reason":"ResourceVersionTooLarge","message":"Too large resource version"}],"retryAfterSeconds":1},"code":504})"}});
+  transport_->Then(
+      {.urlContains = "resourceVersion=50",
+       .status = 504,
+       .chunks = {
+           R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Timeout: Too large resource version: 50, current: 45","reason":"Timeout","details":{"causes":[{"reason":"ResourceVersionTooLarge","message":"Too large resource version"}],"retryAfterSeconds":1},"code":504})"}});
   transport_->Then({.urlContains = "limit=500", .chunks = {List({{.name = "a"}}, "60")}});
   transport_->Then({.urlContains = "resourceVersion=60"});
   Run({.streamingList = false});
@@ -187,9 +198,12 @@ TEST_F(ReflectorTest, RelistsOnGoneAsTheHttpStatusAndOnTooLargeResourceVersion) 
 
 TEST_F(ReflectorTest, ListsWithoutPagesWhenTheContinueTokenExpired) {
   transport_->Then({.urlContains = "limit=500", .chunks = {List({{.name = "a"}}, "10", "tok")}});
-  transport_->Then({.urlContains = "continue=tok", .status = 410,
-                    .chunks = {Status(410, "Expired", "The provided continue parameter is too old")}});
-  transport_->Then({.urlContains = "/api/v1/pods?", .chunks = {List({{.name = "a"}, {.name = "b"}}, "20")},
+  transport_->Then(
+      {.urlContains = "continue=tok",
+       .status = 410,
+       .chunks = {Status(410, "Expired", "The provided continue parameter is too old")}});
+  transport_->Then({.urlContains = "/api/v1/pods?",
+                    .chunks = {List({{.name = "a"}, {.name = "b"}}, "20")},
                     .urlLacks = "limit="});
   transport_->Then({.urlContains = "resourceVersion=20"});
   const auto changes = Run({.streamingList = false});
@@ -200,7 +214,8 @@ TEST_F(ReflectorTest, StreamsTheListWhenTheServerCan) {
   transport_->Then({.urlContains = "sendInitialEvents=true&resourceVersionMatch=NotOlderThan",
                     .chunks = {WatchLine("ADDED", {.name = "a", .resourceVersion = "3"}) +
                                    WatchLine("ADDED", {.name = "b", .resourceVersion = "4"}),
-                               Bookmark("9", true) + WatchLine("DELETED", {.name = "a", .resourceVersion = "10"})}});
+                               Bookmark("9", true) +
+                                   WatchLine("DELETED", {.name = "a", .resourceVersion = "10"})}});
   transport_->Then({.urlContains = "resourceVersion=10", .urlLacks = "sendInitialEvents"});
   const auto changes = Run();
   EXPECT_EQ(changes, (std::vector<std::string>{"+a@3", "+b@4", "-a@3"}));
@@ -220,12 +235,18 @@ TEST_F(ReflectorTest, IsNotSyncedUntilTheStreamedListIsComplete) {
 }
 
 TEST_F(ReflectorTest, FallsBackToPagedListsWhenTheServerRefusesStreaming) {
-  transport_->Then({.urlContains = "sendInitialEvents=true", .status = 422,
-                    .chunks = {Status(422, "Invalid", "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled")}});
+  transport_->Then(
+      {.urlContains = "sendInitialEvents=true",
+       .status = 422,
+       .chunks = {Status(422, "Invalid",
+                         "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch "
+                         "unless the WatchList feature gate is enabled")}});
   transport_->Then({.urlContains = "limit=500", .chunks = {List({{.name = "a"}}, "10")}});
-  transport_->Then({.urlContains = "resourceVersion=10", .status = 410,
+  transport_->Then({.urlContains = "resourceVersion=10",
+                    .status = 410,
                     .chunks = {Status(410, "Gone", "too old")}});
-  transport_->Then({.urlContains = "limit=500", .chunks = {List({{.name = "a"}}, "11")}});  // not streaming again
+  transport_->Then({.urlContains = "limit=500",
+                    .chunks = {List({{.name = "a"}}, "11")}});  // not streaming again
   transport_->Then({.urlContains = "resourceVersion=11"});
   Run();
 }
@@ -234,8 +255,8 @@ TEST_F(ReflectorTest, SkipsGarbageAndKeepsTheGoodEvents) {
   transport_->Then({.urlContains = "limit=500", .chunks = {List({}, "10")}});
   transport_->Then({.urlContains = "resourceVersion=10",
                     .chunks = {WatchLine("ADDED", {.name = "a", .resourceVersion = "11"}) +
-                               "{not json\n" + R"({"type":"ADDED","object":{"metadata":{}}})" + "\n" +
-                               WatchLine("ADDED", {.name = "b", .resourceVersion = "12"})}});
+                               "{not json\n" + R"({"type":"ADDED","object":{"metadata":{}}})" +
+                               "\n" + WatchLine("ADDED", {.name = "b", .resourceVersion = "12"})}});
   transport_->Then({.urlContains = "resourceVersion=12"});
   const auto changes = Run({.streamingList = false});
   EXPECT_EQ(changes, (std::vector<std::string>{"+a@11", "+b@12"}));
@@ -244,11 +265,16 @@ TEST_F(ReflectorTest, SkipsGarbageAndKeepsTheGoodEvents) {
 
 TEST_F(ReflectorTest, BacksOffOnFailuresAndResumesFromTheSameVersion) {
   transport_->Then({.urlContains = "limit=500", .transportFailure = true});
-  transport_->Then({.urlContains = "limit=500", .status = 503, .chunks = {Status(503, "ServiceUnavailable", "etcd down")}});
+  transport_->Then({.urlContains = "limit=500",
+                    .status = 503,
+                    .chunks = {Status(503, "ServiceUnavailable", "etcd down")}});
   transport_->Then({.urlContains = "limit=500", .chunks = {List({{.name = "a"}}, "10")}});
   transport_->Then({.urlContains = "resourceVersion=10", .transportFailure = true});
-  transport_->Then({.urlContains = "resourceVersion=10", .status = 403,
-                    .chunks = {Status(403, "Forbidden", "pods is forbidden: User \\\"x\\\" cannot watch resource \\\"pods\\\"")}});
+  transport_->Then(
+      {.urlContains = "resourceVersion=10",
+       .status = 403,
+       .chunks = {Status(403, "Forbidden",
+                         "pods is forbidden: User \\\"x\\\" cannot watch resource \\\"pods\\\"")}});
   transport_->Then({.urlContains = "resourceVersion=10",
                     .chunks = {WatchLine("ADDED", {.name = "b", .resourceVersion = "11"})}});
   transport_->Then({.urlContains = "resourceVersion=11"});
@@ -301,7 +327,8 @@ TEST_F(ReflectorTest, CompressesACacheThatGrewThroughTheWatch) {
   transport_->Then({.urlContains = "limit=500", .chunks = {List({}, "10")}});
   std::string events;
   for (int i = 0; i < 300; ++i) {
-    events += WatchLine("ADDED", {.name = "p" + std::to_string(i), .resourceVersion = std::to_string(11 + i)});
+    events += WatchLine(
+        "ADDED", {.name = "p" + std::to_string(i), .resourceVersion = std::to_string(11 + i)});
   }
   transport_->Then({.urlContains = "resourceVersion=10", .chunks = {events}});
   transport_->Then({.urlContains = "resourceVersion=310"});

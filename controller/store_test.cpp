@@ -47,10 +47,19 @@ TEST(Store, ListsANamespace) {
 
 TEST(Store, IndexesByOwnerNodeAndInvolvedObject) {
   Store store;
-  store.Upsert(Pod({.name = "a", .nodeName = "n1", .ownerKind = "ReplicaSet", .ownerName = "rs", .ownerUid = "rs-1"}));
-  store.Upsert(Pod({.name = "b", .nodeName = "n1", .ownerKind = "ReplicaSet", .ownerName = "rs", .ownerUid = "rs-1"}));
+  store.Upsert(Pod({.name = "a",
+                    .nodeName = "n1",
+                    .ownerKind = "ReplicaSet",
+                    .ownerName = "rs",
+                    .ownerUid = "rs-1"}));
+  store.Upsert(Pod({.name = "b",
+                    .nodeName = "n1",
+                    .ownerKind = "ReplicaSet",
+                    .ownerName = "rs",
+                    .ownerUid = "rs-1"}));
   store.Upsert(Pod({.name = "c", .nodeName = "n2"}));
-  EXPECT_THAT(Names(store.ByIndex(StoreIndex::kOwnerUid, "rs-1")), ::testing::ElementsAre("a", "b"));
+  EXPECT_THAT(Names(store.ByIndex(StoreIndex::kOwnerUid, "rs-1")),
+              ::testing::ElementsAre("a", "b"));
   EXPECT_THAT(Names(store.ByIndex(StoreIndex::kNodeName, "n1")), ::testing::ElementsAre("a", "b"));
 
   // Moving and removing keep the indexes right.
@@ -65,7 +74,8 @@ TEST(Store, IndexesByOwnerNodeAndInvolvedObject) {
   ObjectDecoder decoder;
   store.Upsert(*decoder.DecodeObject(
       R"({"metadata":{"name":"e","namespace":"shop","uid":"e1"},"involvedObject":{"uid":"uid-c"}})"));
-  EXPECT_THAT(Names(store.ByIndex(StoreIndex::kInvolvedObjectUid, "uid-c")), ::testing::ElementsAre("e"));
+  EXPECT_THAT(Names(store.ByIndex(StoreIndex::kInvolvedObjectUid, "uid-c")),
+              ::testing::ElementsAre("e"));
 }
 
 TEST(Store, ReplaceReportsEveryDifferenceIncludingMissedDeletions) {
@@ -75,10 +85,11 @@ TEST(Store, ReplaceReportsEveryDifferenceIncludingMissedDeletions) {
   store.Upsert(Pod({.name = "gone", .resourceVersion = "1", .nodeName = "n1"}));
   store.Upsert(Pod({.name = "recreated", .uid = "old", .resourceVersion = "1"}));
 
-  const auto changes = store.Replace({Pod({.name = "kept", .resourceVersion = "1"}),
-                                      Pod({.name = "changed", .resourceVersion = "5"}),
-                                      Pod({.name = "new", .resourceVersion = "6"}),
-                                      Pod({.name = "recreated", .uid = "new", .resourceVersion = "1"})});
+  const auto changes =
+      store.Replace({Pod({.name = "kept", .resourceVersion = "1"}),
+                     Pod({.name = "changed", .resourceVersion = "5"}),
+                     Pod({.name = "new", .resourceVersion = "6"}),
+                     Pod({.name = "recreated", .uid = "new", .resourceVersion = "1"})});
   std::vector<std::string> described;
   for (const auto& change : changes) {
     const auto& object = change.after ? change.after : change.before;
@@ -86,8 +97,8 @@ TEST(Store, ReplaceReportsEveryDifferenceIncludingMissedDeletions) {
                         (change.after ? "" : " deleted") +
                         (change.before && change.after ? " updated" : ""));
   }
-  EXPECT_THAT(described, ::testing::UnorderedElementsAre("changed updated", "gone deleted", "new added",
-                                                         "recreated updated"));
+  EXPECT_THAT(described, ::testing::UnorderedElementsAre("changed updated", "gone deleted",
+                                                         "new added", "recreated updated"));
   EXPECT_EQ(store.Size(), 4U);
   EXPECT_EQ(store.Get("shop", "gone"), nullptr);
   EXPECT_THAT(store.ByIndex(StoreIndex::kNodeName, "n1"), ::testing::IsEmpty());
@@ -119,7 +130,8 @@ TEST(Store, ManyReadersAndOneWriter) {
     if (i % 7 == 0) {
       store.Remove("shop", name);
     } else {
-      store.Upsert(Pod({.name = name, .resourceVersion = std::to_string(i), .nodeName = i % 2 ? "n1" : "n2"}));
+      store.Upsert(Pod(
+          {.name = name, .resourceVersion = std::to_string(i), .nodeName = i % 2 ? "n1" : "n2"}));
     }
     if (i % 500 == 0) store.Replace({Pod({.name = "p1"})});
   }

@@ -21,7 +21,7 @@ void WorkQueue::AddLocked(const std::string& key, Clock::TimePoint now) {
   if (shuttingDown_) return;
   if (metrics_ != nullptr) metrics_->queueAdds.Add({{"name", options_.name}}).Increment();
   if (!dirty_.emplace(key, now).second) return;  // already waiting its turn
-  if (processing_.contains(key)) return;          // queued again when its worker is done
+  if (processing_.contains(key)) return;         // queued again when its worker is done
   queue_.push_back(key);
   changed_.notify_one();
 }
@@ -57,8 +57,8 @@ void WorkQueue::AddRateLimited(const std::string& key) {
     const std::lock_guard lock(mutex_);
     const int failures = failures_[key]++;
     // base * 2^failures, computed in double so it cannot overflow, then capped.
-    const double scaled = static_cast<double>(options_.baseDelay.count()) *
-                          std::pow(2.0, std::min(failures, 62));
+    const double scaled =
+        static_cast<double>(options_.baseDelay.count()) * std::pow(2.0, std::min(failures, 62));
     delay = scaled >= static_cast<double>(options_.maxDelay.count())
                 ? options_.maxDelay
                 : Duration(static_cast<int64_t>(scaled));
@@ -118,7 +118,8 @@ std::optional<std::string> WorkQueue::Get(std::stop_token stop) {
     PromoteDue(now);
     if (auto key = TakeLocked(now)) return key;
     if (waiting_.empty()) {
-      changed_.wait(lock, stop, [&] { return shuttingDown_ || !queue_.empty() || !waiting_.empty(); });
+      changed_.wait(lock, stop,
+                    [&] { return shuttingDown_ || !queue_.empty() || !waiting_.empty(); });
     } else {
       // Until the earliest delayed key is due (or something changes).
       changed_.wait_for(lock, stop, waiting_.begin()->first - now,

@@ -75,8 +75,8 @@ class WorkQueue {
   std::condition_variable_any changed_;
   std::deque<std::string> queue_;
   std::unordered_map<std::string, Clock::TimePoint> dirty_;  // queued or to be queued; when added
-  std::unordered_map<std::string, Clock::TimePoint> processing_;  // handed out; since when
-  std::multimap<Clock::TimePoint, std::string> waiting_;         // delayed, by ready time
+  std::unordered_map<std::string, Clock::TimePoint> processing_;    // handed out; since when
+  std::multimap<Clock::TimePoint, std::string> waiting_;            // delayed, by ready time
   std::unordered_map<std::string, Clock::TimePoint> waitingSince_;  // key -> its ready time
   std::unordered_map<std::string, int> failures_;
   bool shuttingDown_ = false;

@@ -2,9 +2,8 @@
 
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
-#include <spdlog/spdlog.h>
-
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -101,11 +100,10 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
 
   HealthChecks health;
   health.Add(HealthChecks::Probe::kLiveness, "ping", [] { return std::nullopt; });
-  health.Add(HealthChecks::Probe::kReadiness, "caches",
-             [&manager]() -> std::optional<std::string> {
-               if (manager.Synced()) return std::nullopt;
-               return "caches not synced yet";
-             });
+  health.Add(HealthChecks::Probe::kReadiness, "caches", [&manager]() -> std::optional<std::string> {
+    if (manager.Synced()) return std::nullopt;
+    return "caches not synced yet";
+  });
 
   HttpServer server;
   AddProbeAndMetricsRoutes(server, health, registry);

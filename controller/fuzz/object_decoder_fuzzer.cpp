@@ -1,9 +1,8 @@
 // libFuzzer target: arbitrary bytes as a list response and as a single object. Nothing may
 // crash, and what decodes must come out as valid JSON.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "controller/object_decoder.h"

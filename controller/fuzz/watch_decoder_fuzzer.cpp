@@ -1,10 +1,9 @@
 // libFuzzer target: arbitrary bytes as a watch stream, cut into chunks at places the input
 // chooses, through the framer and the decoder. Whatever arrives, nothing may crash, and every
 // object decoded must come out as valid JSON with its indexed fields set.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "controller/object_decoder.h"

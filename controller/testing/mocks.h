@@ -5,8 +5,8 @@
 
 #include "controller/credentials.h"
 #include "controller/http_transport.h"
-#include "controller/pod_exec.h"
 #include "controller/lease_store.h"
+#include "controller/pod_exec.h"
 
 namespace kdiag::testing {
 

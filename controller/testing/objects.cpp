@@ -20,8 +20,11 @@ std::string PodJson(const PodSpec& spec) {
                                     {"controller", true},
                                     {"blockOwnerDeletion", true}}};
   }
-  nlohmann::json pod = {{"kind", "Pod"}, {"apiVersion", "v1"}, {"metadata", metadata},
-                        {"spec", nlohmann::json::object()}, {"status", {{"phase", "Running"}}}};
+  nlohmann::json pod = {{"kind", "Pod"},
+                        {"apiVersion", "v1"},
+                        {"metadata", metadata},
+                        {"spec", nlohmann::json::object()},
+                        {"status", {{"phase", "Running"}}}};
   if (!spec.nodeName.empty()) pod["spec"]["nodeName"] = spec.nodeName;
   return pod.dump();
 }

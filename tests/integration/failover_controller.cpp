@@ -36,12 +36,14 @@ int main(int argc, char** argv) {
   std::mutex log_mutex;
   const kdiag::ClusterConfig cluster = kdiag::LoadClusterConfig("", "");
   kdiag::Client client(cluster);
-  kdiag::Client lease_client(cluster, {.timeout = std::chrono::seconds(3), .retry = {.maxRetries = 0}});
+  kdiag::Client lease_client(cluster,
+                             {.timeout = std::chrono::seconds(3), .retry = {.maxRetries = 0}});
   kdiag::Manager manager(client);
   auto& configmaps = manager.AddInformer({.type = kdiag::resources::kConfigMaps, .ns = ns});
   const std::string identity = kdiag::MakeLeaderIdentity();
   auto& controller = manager.AddController(
-      {.name = "failover"}, [&](const std::string& key, std::stop_token) -> kdiag::ReconcileOutcome {
+      {.name = "failover"},
+      [&](const std::string& key, std::stop_token) -> kdiag::ReconcileOutcome {
         const int64_t start = NowMs();
         std::this_thread::sleep_for(std::chrono::milliseconds(20));  // some work
         const std::lock_guard lock(log_mutex);

@@ -68,8 +68,9 @@ class InformerTest : public ::testing::Test {
   void SetUp() override {
     client_ = std::make_unique<Client>(*config_);
     ns_ = "informer-" + std::to_string(std::random_device{}() % 1'000'000);
-    ASSERT_TRUE(client_->Create(resources::kNamespaces, "",
-                                {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns_}}}}));
+    ASSERT_TRUE(client_->Create(
+        resources::kNamespaces, "",
+        {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns_}}}}));
   }
   void TearDown() override {
     informer_.reset();
@@ -127,8 +128,8 @@ class InformerTest : public ::testing::Test {
       if (CacheState() == server) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    EXPECT_EQ(CacheState(), server) << "the cache did not converge; reflector: "
-                                    << informer_->reflector().lastError();
+    EXPECT_EQ(CacheState(), server)
+        << "the cache did not converge; reflector: " << informer_->reflector().lastError();
   }
 
   static ClusterConfig* config_;
@@ -194,9 +195,10 @@ int64_t CompactEtcd() {
   EXPECT_TRUE(range && range->status == 200);
   if (!range) return 0;
   const std::string revision = json::parse(range->body)["header"]["revision"];
-  auto compacted = transport->Send({.method = "POST",
-                                    .url = base + "/v3/kv/compaction",
-                                    .body = R"({"revision":")" + revision + R"(","physical":true})"});
+  auto compacted =
+      transport->Send({.method = "POST",
+                       .url = base + "/v3/kv/compaction",
+                       .body = R"({"revision":")" + revision + R"(","physical":true})"});
   EXPECT_TRUE(compacted && compacted->status == 200) << (compacted ? compacted->body : "");
   return std::stoll(revision);
 }
