@@ -26,7 +26,7 @@ long ResidentKilobytes() {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:")) return std::atol(line.c_str() + 6);
+    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
   }
   return 0;
 }
@@ -49,6 +49,7 @@ int Create(kdiag::Client& client, int wanted) {
   std::atomic<int> next = have;
   std::atomic<int> failures = 0;
   std::vector<std::jthread> workers;
+  workers.reserve(8);
   for (int w = 0; w < 8; ++w) {
     workers.emplace_back([&] {
       for (int i = next++; i < wanted; i = next++) {
@@ -64,14 +65,16 @@ int Create(kdiag::Client& client, int wanted) {
         pod.erase("status");
         pod["spec"]["nodeName"] = i % 2 == 0 ? "kwok-node-0" : "kwok-node-1";
         pod["spec"]["volumes"].erase(1);  // the token volume: the server adds its own
-        for (auto& container : pod["spec"]["containers"])
+        for (auto& container : pod["spec"]["containers"]) {
           container["volumeMounts"] = {container["volumeMounts"][0]};
+        }
         pod["spec"]["containers"][1].erase("volumeMounts");
         auto created =
             client.Create(kdiag::resources::kPods, metadata["namespace"].get<std::string>(), pod);
         if (!created && created.error().kind != kdiag::ErrorKind::kAlreadyExists) {
-          if (failures++ < 3)
+          if (failures++ < 3) {
             std::fprintf(stderr, "create: %s\n", created.error().Describe().c_str());
+          }
         }
       }
     });
@@ -92,7 +95,8 @@ int Sync(kdiag::Client& client, const std::string& projection) {
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - kStarted;
   malloc_trim(0);
   std::printf("synced %zu pods in %.3f s; RSS %.1f MB; cached object bytes %.0f per pod\n",
-              informer.store().Size(), elapsed.count(), ResidentKilobytes() / 1024.0,
+              informer.store().Size(), elapsed.count(),
+              static_cast<double>(ResidentKilobytes()) / 1024.0,
               static_cast<double>(informer.store().ObjectBytes()) /
                   static_cast<double>(std::max<size_t>(1, informer.store().Size())));
   informer.Stop();
@@ -104,6 +108,6 @@ int Sync(kdiag::Client& client, const std::string& projection) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "sync";
   kdiag::Client client(kdiag::LoadClusterConfig("", ""), {.timeout = std::chrono::seconds(120)});
-  if (mode == "create") return Create(client, argc > 2 ? std::atoi(argv[2]) : 10000);
+  if (mode == "create") return Create(client, argc > 2 ? std::stoi(argv[2]) : 10000);
   return Sync(client, argc > 2 ? argv[2] : "diagnosis");
 }

@@ -21,6 +21,7 @@ double EventsPerSecond(const std::string& stream, int events, const kdiag::Proje
   if (compress) {
     // As the reflector does once its cache holds enough objects.
     std::vector<std::string> samples;
+    samples.reserve(1000);
     for (int i = 0; i < 1000; ++i) {
       samples.push_back((*decoder.DecodeObject(kdiag::bench::RealisticPod(i, 1)))->Json());
     }
@@ -46,8 +47,8 @@ double EventsPerSecond(const std::string& stream, int events, const kdiag::Proje
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int pods = argc > 1 ? std::atoi(argv[1]) : 10000;
-  const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
+  const int pods = argc > 1 ? std::stoi(argv[1]) : 10000;
+  const int rounds = argc > 2 ? std::stoi(argv[2]) : 5;
   const std::string stream = kdiag::bench::RecordedWatchStream(pods);
   std::printf("stream: %d events, %.1f MB, %.0f bytes per event\n", 2 * pods,
               static_cast<double>(stream.size()) / 1e6,
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
       {"diagnosis, compressed", kdiag::bench::DiagnosisPodProjection(), true}};
   for (const auto& [name, projection, compress] : variants) {
     std::vector<double> results;
+    results.reserve(static_cast<size_t>(rounds));
     for (int r = 0; r < rounds; ++r) {
       results.push_back(EventsPerSecond(stream, 2 * pods, projection, compress));
     }

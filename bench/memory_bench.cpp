@@ -26,7 +26,7 @@ long ResidentBytes() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int pods = argc > 1 ? std::atoi(argv[1]) : 10000;
+  const int pods = argc > 1 ? std::stoi(argv[1]) : 10000;
   const std::string mode = argc > 2 ? argv[2] : "diagnosis";
   const bool compress = argc <= 3 || std::string(argv[3]) != "plain";
   const auto projection = mode == "everything" ? kdiag::Projection::Everything()
@@ -36,13 +36,15 @@ int main(int argc, char** argv) {
   size_t input_bytes = 0;
   {
     kdiag::Store scratch;
-    for (int i = 0; i < 100; ++i)
+    for (int i = 0; i < 100; ++i) {
       scratch.Upsert(*decoder.DecodeObject(kdiag::bench::RealisticPod(i, 1)));
+    }
   }
   if (compress) {
     // As the reflector does once its cache holds enough objects: a dictionary trained on them.
     // (Here on a sample of pods generated for it, freed before measuring.)
     std::vector<std::string> samples;
+    samples.reserve(1000);
     for (int i = 0; i < 1000; ++i) {
       samples.push_back((*decoder.DecodeObject(kdiag::bench::RealisticPod(pods + i, 1)))->Json());
     }

@@ -26,8 +26,9 @@ const nlohmann::json& Template() {
 std::string Hex(uint64_t value, int digits) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(static_cast<size_t>(digits), '0');
-  for (int i = digits - 1; i >= 0; --i, value >>= 4)
+  for (int i = digits - 1; i >= 0; --i, value >>= 4) {
     out[static_cast<size_t>(i)] = kDigits[value & 15];
+  }
   return out;
 }
 

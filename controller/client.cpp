@@ -176,7 +176,7 @@ Result<HttpResponse> Client::Stream(const std::string& path, Duration idle_timeo
 }
 
 void Client::Count(std::string_view verb, const Result<HttpResponse>& response,
-                   std::chrono::steady_clock::duration latency) {
+                   std::chrono::steady_clock::duration latency) const {
   if (options_.metrics == nullptr) return;
   std::string verb_label(verb);
   for (char& c : verb_label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

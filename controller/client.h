@@ -133,7 +133,7 @@ class Client {
   Result<nlohmann::json> Put(const ResourceType& type, const nlohmann::json& object,
                              std::string_view subresource, const WriteOptions& options);
   void Count(std::string_view verb, const Result<HttpResponse>& response,
-             std::chrono::steady_clock::duration latency);
+             std::chrono::steady_clock::duration latency) const;
   Result<nlohmann::json> CallJson(std::string_view method, const std::string& path,
                                   std::string_view body = {}, std::string_view content_type = {});
 

@@ -16,7 +16,7 @@ constexpr std::chrono::seconds kFakeEpoch{1767225600};
 
 }  // namespace
 
-bool Clock::Sleep(std::chrono::nanoseconds d, std::stop_token stop) {
+bool Clock::Sleep(std::chrono::nanoseconds d, const std::stop_token& stop) {
   std::mutex mutex;
   std::condition_variable_any wake;
   std::unique_lock lock(mutex);
@@ -49,7 +49,7 @@ void FakeClock::Advance(std::chrono::nanoseconds by) {
 
 namespace kdiag {
 
-bool FakeClock::Sleep(std::chrono::nanoseconds d, std::stop_token stop) {
+bool FakeClock::Sleep(std::chrono::nanoseconds d, const std::stop_token& stop) {
   if (stop.stop_requested()) return false;
   const std::lock_guard lock(mutex_);
   elapsed_ += d;

@@ -19,7 +19,7 @@ class Clock {
   // Calendar time, only for timestamps written into objects and logs.
   virtual WallTime WallNow() const = 0;
   // Waits for d, or until stop is requested; false when stopped.
-  virtual bool Sleep(std::chrono::nanoseconds d, std::stop_token stop);
+  virtual bool Sleep(std::chrono::nanoseconds d, const std::stop_token& stop);
 };
 
 // The real clocks.
@@ -32,7 +32,7 @@ class FakeClock : public Clock {
   WallTime WallNow() const override;
   void Advance(std::chrono::nanoseconds by);
   // Returns at once, the clock moved on by d: code that waits runs at full speed in tests.
-  bool Sleep(std::chrono::nanoseconds d, std::stop_token stop) override;
+  bool Sleep(std::chrono::nanoseconds d, const std::stop_token& stop) override;
   // The total time slept so far.
   std::chrono::nanoseconds slept() const;
 

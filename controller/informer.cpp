@@ -22,7 +22,7 @@ void Informer::AddHandler(Handler handler) {
 
 void Informer::Start() {
   if (thread_.joinable()) return;
-  thread_ = std::jthread([this](std::stop_token stop) { reflector_.Run(stop); });
+  thread_ = std::jthread([this](const std::stop_token& stop) { reflector_.Run(stop); });
 }
 
 void Informer::Stop() {
@@ -31,11 +31,12 @@ void Informer::Stop() {
   thread_.join();
 }
 
-bool Informer::WaitForSync(std::stop_token stop, Duration timeout) const {
+bool Informer::WaitForSync(const std::stop_token& stop, Duration timeout) const {
   const auto deadline = clock_.Now() + timeout;
   while (!HasSynced()) {
-    if (clock_.Now() >= deadline || !clock_.Sleep(std::chrono::milliseconds(20), stop))
+    if (clock_.Now() >= deadline || !clock_.Sleep(std::chrono::milliseconds(20), stop)) {
       return false;
+    }
   }
   return true;
 }

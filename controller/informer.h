@@ -32,7 +32,7 @@ class Informer {
   const Reflector& reflector() const { return reflector_; }
   bool HasSynced() const { return reflector_.HasSynced(); }
   // Waits until the cache has synced; false on timeout or stop.
-  bool WaitForSync(std::stop_token stop, Duration timeout) const;
+  bool WaitForSync(const std::stop_token& stop, Duration timeout) const;
 
  private:
   Clock& clock_;

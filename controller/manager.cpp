@@ -33,7 +33,7 @@ void Manager::EnableLeaderElection(LeaderElectionSettings settings, Client& leas
   auto term_thread = std::make_shared<std::jthread>();
   LeaderCallbacks callbacks{
       .onStartedLeading =
-          [this, term_thread](std::stop_token term) {
+          [this, term_thread](const std::stop_token& term) {
             leading_ = true;
             *term_thread = std::jthread([this, term] { RunControllers(term); });
           },
@@ -54,7 +54,7 @@ void Manager::EnableLeaderElection(LeaderElectionSettings settings, Client& leas
                                              std::move(callbacks), clock_, registry_);
 }
 
-void Manager::RunControllers(std::stop_token term) {
+void Manager::RunControllers(const std::stop_token& term) {
   std::vector<std::jthread> loops;
   loops.reserve(controllers_.size());
   for (auto& controller : controllers_) {
@@ -62,7 +62,7 @@ void Manager::RunControllers(std::stop_token term) {
   }
 }  // joined: every loop returns once the term ends
 
-Manager::Outcome Manager::Run(std::stop_token stop) {
+Manager::Outcome Manager::Run(const std::stop_token& stop) {
   for (auto& informer : informers_) informer->Start();
   for (auto& informer : informers_) {
     // Controllers must not act on a partial picture of the cluster.

@@ -42,7 +42,7 @@ class Manager {
   void EnableLeaderElection(LeaderElectionSettings settings, Client& lease_client);
 
   // Runs until stop is requested or leadership is lost.
-  Outcome Run(std::stop_token stop);
+  Outcome Run(const std::stop_token& stop);
 
   // Every informer has synced (for the readiness probe).
   bool Synced() const;
@@ -52,7 +52,7 @@ class Manager {
   std::string Describe() const;
 
  private:
-  void RunControllers(std::stop_token term);
+  void RunControllers(const std::stop_token& term);
 
   Client& client_;
   Clock& clock_;

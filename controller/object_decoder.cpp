@@ -432,8 +432,9 @@ Result<DecodedList> ObjectDecoder::DecodeList(const simdjson::padded_string& bod
         if (items.is_null()) continue;
         for (auto item : items.get_array()) {
           auto object = DecodeItem(item.get_object());
-          if (!object)
+          if (!object) {
             return Unexpected(DecodeError("malformed list: an item without metadata.name or uid"));
+          }
           list.items.push_back(std::move(object));
         }
       }

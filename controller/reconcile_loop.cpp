@@ -68,7 +68,7 @@ void ReconcileLoop::WatchOwned(Informer& owned, std::string owner_api_group,
   });
 }
 
-void ReconcileLoop::Run(std::stop_token stop) {
+void ReconcileLoop::Run(const std::stop_token& stop) {
   spdlog::info("{}: starting {} workers", options_.name, options_.workers);
   {
     std::vector<std::jthread> workers;
@@ -81,7 +81,7 @@ void ReconcileLoop::Run(std::stop_token stop) {
   spdlog::info("{}: stopped", options_.name);
 }
 
-void ReconcileLoop::Work(std::stop_token stop) {
+void ReconcileLoop::Work(const std::stop_token& stop) {
   while (auto key = queue_.Get(stop)) {
     const auto started = clock_.Now();
     ReconcileOutcome outcome = [&]() -> ReconcileOutcome {

@@ -38,7 +38,8 @@ using ReconcileOutcome = tl::expected<ReconcileResult, std::string>;
 
 // key: "namespace/name" of the primary. stop: the controller is stopping (shutdown or lost
 // leadership); long work should end early.
-using Reconciler = std::function<ReconcileOutcome(const std::string& key, std::stop_token stop)>;
+using Reconciler =
+    std::function<ReconcileOutcome(const std::string& key, const std::stop_token& stop)>;
 
 struct ControllerOptions {
   std::string name;  // in logs and metric labels
@@ -60,14 +61,14 @@ class ReconcileLoop {
 
   // Runs the workers until stop is requested; returns when every reconcile in progress ended.
   // Runs once: a controller that stopped (lost leadership) is not started again.
-  void Run(std::stop_token stop);
+  void Run(const std::stop_token& stop);
 
   WorkQueue& queue() { return queue_; }
   const WorkQueue& queue() const { return queue_; }
   const std::string& name() const { return options_.name; }
 
  private:
-  void Work(std::stop_token stop);
+  void Work(const std::stop_token& stop);
 
   ControllerOptions options_;
   Reconciler reconciler_;

@@ -56,7 +56,7 @@ Reflector::Reflector(Client& client, Store& store, ReflectorOptions options, OnC
       backoff_(options_.backoff),
       streamingList_(options_.streamingList) {}
 
-void Reflector::Run(std::stop_token stop) {
+void Reflector::Run(const std::stop_token& stop) {
   // Run again after a stop, it resumes watching from where it was.
   State state = HasSynced() ? State::kWatch : streamingList_ ? State::kStreamList : State::kList;
   while (!stop.stop_requested()) {
@@ -127,7 +127,7 @@ void Reflector::UpdateCacheMetrics() {
   metrics_->cacheBytes.Add({{"resource", name_}}).Set(static_cast<double>(store_.ObjectBytes()));
 }
 
-Reflector::State Reflector::List(std::stop_token stop) {
+Reflector::State Reflector::List(const std::stop_token& stop) {
   if (metrics_ != nullptr) metrics_->relists.Add({{"resource", name_}}).Increment();
   std::vector<CachedObjectPtr> items;
   std::string list_rv;
@@ -164,7 +164,7 @@ Reflector::State Reflector::List(std::stop_token stop) {
   }
   if (stop.stop_requested()) return State::kList;
   Compress(items);
-  for (const auto& change : store_.Replace(std::move(items))) onChange_(change);
+  for (const auto& change : store_.Replace(items)) onChange_(change);
   SetResourceVersion(std::move(list_rv));
   Synced();
   return State::kWatch;
@@ -218,9 +218,10 @@ void Reflector::Apply(WatchEvent& event) {
   }
 }
 
-Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
-  if (initial_events && metrics_ != nullptr)
+Reflector::State Reflector::Watch(const std::stop_token& stop, bool initial_events) {
+  if (initial_events && metrics_ != nullptr) {
     metrics_->relists.Add({{"resource", name_}}).Increment();
+  }
   LineFramer framer;
   std::optional<ApiError> stream_error;
   bool listing = initial_events;  // still receiving the initial events of a streaming list
@@ -252,7 +253,7 @@ Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
           for (auto& [key, object] : initial) objects.push_back(std::move(object));
           initial.clear();
           Compress(objects);
-          for (const auto& change : store_.Replace(std::move(objects))) onChange_(change);
+          for (const auto& change : store_.Replace(objects)) onChange_(change);
           Synced();
         }
         return;
@@ -273,7 +274,7 @@ Reflector::State Reflector::Watch(std::stop_token stop, bool initial_events) {
           // The cache grew large through the watch: compress what it holds, swapped in whole
           // (same versions, so no change is reported).
           auto objects = store_.List();
-          if (Compress(objects)) store_.Replace(std::move(objects));
+          if (Compress(objects)) store_.Replace(objects);
         }
         UpdateCacheMetrics();
     }

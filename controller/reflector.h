@@ -59,7 +59,7 @@ class Reflector {
             Clock& clock = SystemClock(), RuntimeMetrics* metrics = nullptr);
 
   // Runs the state machine until stop is requested. Run again, it resumes the watch.
-  void Run(std::stop_token stop);
+  void Run(const std::stop_token& stop);
 
   // The store holds a complete list (it may lag behind the server).
   bool HasSynced() const { return synced_.load(); }
@@ -73,9 +73,9 @@ class Reflector {
   const std::string& name() const { return name_; }
 
  private:
-  State List(std::stop_token stop);
+  State List(const std::stop_token& stop);
   // A watch; with initial_events, a streaming list first. Returns the next state.
-  State Watch(std::stop_token stop, bool initial_events);
+  State Watch(const std::stop_token& stop, bool initial_events);
   State Fail(const ApiError& error, State retry);
   void Apply(WatchEvent& event);
   // Trains a dictionary on these objects when there are enough of them and none was trained

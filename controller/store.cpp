@@ -92,7 +92,7 @@ size_t Store::ObjectBytes() const {
   return contents_.objectBytes;
 }
 
-CachedObjectPtr Store::Upsert(CachedObjectPtr object) {
+CachedObjectPtr Store::Upsert(const CachedObjectPtr& object) {
   const std::unique_lock lock(mutex_);
   CachedObjectPtr before;
   if (const auto it = contents_.objects.find(Key{object->ns(), object->name()});
@@ -116,10 +116,10 @@ CachedObjectPtr Store::Remove(std::string_view ns, std::string_view name) {
   return before;
 }
 
-std::vector<StoreChange> Store::Replace(std::vector<CachedObjectPtr> objects) {
+std::vector<StoreChange> Store::Replace(const std::vector<CachedObjectPtr>& objects) {
   // Built aside, then swapped in: readers see the old contents or the new, never a mix.
   Contents fresh;
-  for (auto& object : objects) {
+  for (const auto& object : objects) {
     if (const auto it = fresh.objects.find(Key{object->ns(), object->name()});
         it != fresh.objects.end()) {
       const CachedObjectPtr duplicate = it->second;

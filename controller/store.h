@@ -37,11 +37,11 @@ class Store {
   size_t ObjectBytes() const;
 
   // The writer. Upsert and Remove return what was there before (null when nothing was).
-  CachedObjectPtr Upsert(CachedObjectPtr object);
+  CachedObjectPtr Upsert(const CachedObjectPtr& object);
   CachedObjectPtr Remove(std::string_view ns, std::string_view name);
   // Makes the contents exactly `objects`; returns every addition, update (a different
   // resourceVersion) and deletion.
-  std::vector<StoreChange> Replace(std::vector<CachedObjectPtr> objects);
+  std::vector<StoreChange> Replace(const std::vector<CachedObjectPtr>& objects);
 
  private:
   // Views into the object the entry holds, so keys cost no memory of their own.

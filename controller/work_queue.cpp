@@ -111,7 +111,7 @@ std::optional<std::string> WorkQueue::TryGet() {
   return TakeLocked(now);
 }
 
-std::optional<std::string> WorkQueue::Get(std::stop_token stop) {
+std::optional<std::string> WorkQueue::Get(const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
   while (!shuttingDown_ && !stop.stop_requested()) {
     const auto now = clock_.Now();

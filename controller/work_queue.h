@@ -47,7 +47,7 @@ class WorkQueue {
 
   // The next key, waiting for one; nullopt once the queue is shut down or stop is requested.
   // Every key handed out must be given back with Done.
-  std::optional<std::string> Get(std::stop_token stop);
+  std::optional<std::string> Get(const std::stop_token& stop);
   // The next key if one is ready now (for tests on a fake clock).
   std::optional<std::string> TryGet();
   void Done(const std::string& key);

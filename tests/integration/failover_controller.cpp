@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   const std::string identity = kdiag::MakeLeaderIdentity();
   auto& controller = manager.AddController(
       {.name = "failover"},
-      [&](const std::string& key, std::stop_token) -> kdiag::ReconcileOutcome {
+      [&](const std::string& key, const std::stop_token&) -> kdiag::ReconcileOutcome {
         const int64_t start = NowMs();
         std::this_thread::sleep_for(std::chrono::milliseconds(20));  // some work
         const std::lock_guard lock(log_mutex);
