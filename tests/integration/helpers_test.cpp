@@ -25,7 +25,8 @@ const ResourceType kDiagnoses{"kdiag.dev", "v1alpha1", "diagnoses", true};
 class HelpersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const char* kubeconfig = std::getenv("KUBECONFIG");
+    // Read once, before any thread of the test starts.
+    const char* kubeconfig = std::getenv("KUBECONFIG");  // NOLINT(concurrency-mt-unsafe)
     ASSERT_NE(kubeconfig, nullptr) << "KUBECONFIG must point at the test cluster";
     config_ = new ClusterConfig(LoadKubeconfig(kubeconfig));
   }
