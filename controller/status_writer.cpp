@@ -2,13 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 namespace kdiag {
 
-StatusWriter::StatusWriter(Client& client, StatusWriteOptions options,
+StatusWriter::StatusWriter(Client& client, Clock& clock, StatusWriteOptions options,
                            prometheus::Registry* metrics)
-    : client_(client), options_(std::move(options)) {
+    : client_(client), clock_(clock), options_(std::move(options)) {
   if (metrics != nullptr) {
     conflicts_metric_ = &prometheus::BuildCounter()
                              .Name("kdiag_status_write_conflicts_total")
@@ -22,7 +20,7 @@ StatusWriter::StatusWriter(Client& client, StatusWriteOptions options,
 
 Result<nlohmann::json> StatusWriter::Update(const ResourceType& type, std::string_view ns,
                                             std::string_view name, const StatusMutation& mutate) {
-  Duration backoff = options_.firstBackoff;
+  Backoff backoff(options_.backoff);
   for (int attempt = 1;; ++attempt) {
     auto object = client_.Get(type, ns, name);
     if (!object) return object;
@@ -43,8 +41,7 @@ Result<nlohmann::json> StatusWriter::Update(const ResourceType& type, std::strin
     if (conflicts_metric_ != nullptr) conflicts_metric_->Increment();
     spdlog::debug("status of {} {}/{}: {}; reading it again", type.resource, ns, name,
                   written.error().Describe());
-    std::this_thread::sleep_for(backoff);
-    backoff *= 2;
+    clock_.Sleep(backoff.Next(clock_.Now()), {});
   }
 }
 
@@ -60,7 +57,7 @@ Result<nlohmann::json> UpdateStatusWithRetry(Client& client, const ResourceType&
                                              std::string_view ns, std::string_view name,
                                              const StatusMutation& mutate,
                                              const StatusWriteOptions& options) {
-  return StatusWriter(client, options).Update(type, ns, name, mutate);
+  return StatusWriter(client, SystemClock(), options).Update(type, ns, name, mutate);
 }
 
 }  // namespace kdiag

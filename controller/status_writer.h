@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "controller/backoff.h"
 #include "controller/client.h"
+#include "controller/clock.h"
 
 namespace kdiag {
 
@@ -22,17 +24,17 @@ using StatusMutation = std::function<void(nlohmann::json& status, const nlohmann
 struct StatusWriteOptions {
   // Writes tried in all while they conflict.
   int maxAttempts = 5;
-  // Pause before the second attempt, doubled before each further one, so writers contending
-  // for one object drift apart.
-  Duration firstBackoff = std::chrono::milliseconds(20);
+  // Pauses before each further attempt: growing, and jittered so that writers contending for
+  // one object drift apart.
+  BackoffSettings backoff{.initial = std::chrono::milliseconds(20), .max = std::chrono::seconds(1)};
   std::string fieldManager;
 };
 
 class StatusWriter {
  public:
-  // metrics, when given, gets kdiag_status_write_conflicts_total.
-  explicit StatusWriter(Client& client, StatusWriteOptions options = {},
-                        prometheus::Registry* metrics = nullptr);
+  // clock paces the back-off. metrics, when given, gets kdiag_status_write_conflicts_total.
+  StatusWriter(Client& client, Clock& clock, StatusWriteOptions options = {},
+               prometheus::Registry* metrics = nullptr);
 
   // Reads the object, applies mutate to its status and PUTs /status when that changed
   // anything. Returns the object as written (or as read, when there was nothing to write).
@@ -51,12 +53,13 @@ class StatusWriter {
 
  private:
   Client& client_;
+  Clock& clock_;
   StatusWriteOptions options_;
   std::atomic<int64_t> conflicts_retried_{0};
   prometheus::Counter* conflicts_metric_ = nullptr;
 };
 
-// One Update with a writer of its own, for callers without metrics.
+// One Update with a writer of its own on the system clock, for callers without metrics.
 Result<nlohmann::json> UpdateStatusWithRetry(Client& client, const ResourceType& type,
                                              std::string_view ns, std::string_view name,
                                              const StatusMutation& mutate,

@@ -63,10 +63,11 @@ class StatusWriterTest : public ::testing::Test {
                 std::make_unique<::testing::NiceMock<MockCredentialSource>>(),
                 ClientOptions{.retry = {.maxRetries = 0}}) {}
 
+  // Without jitter, so the pauses are exact: 20 ms, then 40 ms, 80 ms, ...
   StatusWriter Writer(int max_attempts = 5) {
-    return StatusWriter(client_,
+    return StatusWriter(client_, clock_,
                         {.maxAttempts = max_attempts,
-                         .firstBackoff = std::chrono::milliseconds(0),
+                         .backoff = {.initial = std::chrono::milliseconds(20), .jitter = 0},
                          .fieldManager = "kdiag-test"},
                         &registry_);
   }
@@ -75,6 +76,7 @@ class StatusWriterTest : public ::testing::Test {
 
   std::shared_ptr<MockHttpTransport> transport_ = std::make_shared<MockHttpTransport>();
   Client client_;
+  FakeClock clock_;
   prometheus::Registry registry_;
 };
 
@@ -114,6 +116,7 @@ TEST_F(StatusWriterTest, RereadsAndRetriesOnConflict) {
   auto writer = Writer();
   ASSERT_TRUE(writer.Update(kWidgets, "ns", "w", MarkReady));
   EXPECT_EQ(writer.ConflictsRetried(), 1);
+  EXPECT_EQ(clock_.slept(), std::chrono::milliseconds(20));
   EXPECT_THAT(Metrics(), HasSubstr("kdiag_status_write_conflicts_total 1"));
 }
 
@@ -127,6 +130,8 @@ TEST_F(StatusWriterTest, GivesUpAfterMaxAttempts) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().kind, ErrorKind::kConflict);
   EXPECT_EQ(writer.ConflictsRetried(), 2);
+  // A pause between attempts, none after the last.
+  EXPECT_EQ(clock_.slept(), std::chrono::milliseconds(20 + 40));
 }
 
 TEST_F(StatusWriterTest, DoesNotRetryOtherErrors) {
@@ -159,7 +164,7 @@ TEST_F(StatusWriterTest, TheOneOffFormRetriesToo) {
       .WillOnce(Return(Ok(Widget("8"))));
   EXPECT_TRUE(UpdateStatusWithRetry(
       client_, kWidgets, "ns", "w", MarkReady,
-      {.firstBackoff = std::chrono::milliseconds(0), .fieldManager = "kdiag-test"}));
+      {.backoff = {.initial = std::chrono::milliseconds(1)}, .fieldManager = "kdiag-test"}));
 }
 
 }  // namespace

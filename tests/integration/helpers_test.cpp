@@ -179,7 +179,7 @@ TEST_F(HelpersTest, StatusUpdatesRetryAfterAConcurrentWrite) {
                                   {"spec", json::object()}});
   ASSERT_TRUE(created) << created.error().Describe();
 
-  StatusWriter writer(*client_, {.fieldManager = "kdiag-test"});
+  StatusWriter writer(*client_, SystemClock(), {.fieldManager = "kdiag-test"});
   int calls = 0;
   auto written = writer.Update(kDiagnoses, ns_, "d", [&](json& status, const json& object) {
     if (++calls == 1) {
