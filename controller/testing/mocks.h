@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include "controller/credentials.h"
+#include "controller/event_recorder.h"
 #include "controller/http_transport.h"
 #include "controller/lease_store.h"
 #include "controller/pod_exec.h"
@@ -49,6 +50,15 @@ class MockLeaseStore : public LeaseStore {
   MOCK_METHOD(Result<LeaseRecord>, Get, (), (override));
   MOCK_METHOD(Result<LeaseRecord>, Create, (const LeaseRecord& record), (override));
   MOCK_METHOD(Result<LeaseRecord>, Update, (const LeaseRecord& record), (override));
+};
+
+class MockEventRecorder : public EventRecorder {
+ public:
+  using EventRecorder::Record;
+  MOCK_METHOD(void, Record,
+              (const ObjectReference& regarding, EventType type, std::string_view reason,
+               std::string_view action, std::string_view note),
+              (override));
 };
 
 }  // namespace kdiag::testing
