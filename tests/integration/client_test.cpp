@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "controller/kubeconfig.h"
+#include "tests/integration/test_cluster.h"
 
 namespace kdiag {
 namespace {
@@ -26,19 +27,9 @@ const ResourceType kServiceAccounts{"", "v1", "serviceaccounts", true};
 
 class ClientTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    const char* kubeconfig = std::getenv("KUBECONFIG");
-    ASSERT_NE(kubeconfig, nullptr) << "KUBECONFIG must point at the test cluster";
-    config_ = new ClusterConfig(LoadKubeconfig(kubeconfig));
-  }
-  static void TearDownTestSuite() { delete config_; }
-
   void SetUp() override {
-    client_ = std::make_unique<Client>(*config_);
-    ns_ = "client-" + std::to_string(std::random_device{}() % 1'000'000);
-    ASSERT_TRUE(client_->Create(
-        resources::kNamespaces, "",
-        {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns_}}}}));
+    client_ = std::make_unique<Client>(testing::TestCluster());
+    ns_ = testing::CreateTestNamespace(*client_, "client");
   }
   void TearDown() override { (void)client_->Delete(resources::kNamespaces, "", ns_); }
 
@@ -60,12 +51,9 @@ class ClientTest : public ::testing::Test {
     return json::parse(response->body)["status"]["token"];
   }
 
-  static ClusterConfig* config_;
   std::unique_ptr<Client> client_;
   std::string ns_;
 };
-ClusterConfig* ClientTest::config_ = nullptr;
-
 TEST_F(ClientTest, GetsObjectsAndTypesNotFound) {
   auto ns = client_->Get(resources::kNamespaces, "", ns_);
   ASSERT_TRUE(ns) << ns.error().Describe();
@@ -178,7 +166,7 @@ TEST_F(ClientTest, WritesTheStatusSubresourceAndReportsInvalidFields) {
 }
 
 TEST_F(ClientTest, AForbiddenCallSaysWhoCannotDoWhat) {
-  ClusterConfig as_controller = *config_;
+  ClusterConfig as_controller = testing::TestCluster();
   as_controller.clientCertPem.clear();
   as_controller.clientKeyPem.clear();
   as_controller.token = TokenOf("kdiag-system", "kdiag-controller");
@@ -196,7 +184,7 @@ TEST_F(ClientTest, AForbiddenCallSaysWhoCannotDoWhat) {
 TEST_F(ClientTest, PicksUpARotatedTokenFileOnUnauthorized) {
   const auto token_file = std::filesystem::temp_directory_path() / (ns_ + ".token");
   std::ofstream(token_file) << "not-a-valid-token";
-  ClusterConfig with_file = *config_;
+  ClusterConfig with_file = testing::TestCluster();
   with_file.clientCertPem.clear();
   with_file.clientKeyPem.clear();
   with_file.tokenFile = token_file.string();

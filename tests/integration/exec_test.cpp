@@ -13,6 +13,7 @@
 #include "controller/client.h"
 #include "controller/kubeconfig.h"
 #include "controller/pod_exec.h"
+#include "tests/integration/test_cluster.h"
 
 namespace kdiag {
 namespace {
@@ -27,17 +28,12 @@ const ResourceType kServiceAccounts{"", "v1", "serviceaccounts", true};
 class ExecTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const char* kubeconfig = std::getenv("KUBECONFIG");
-    ASSERT_NE(kubeconfig, nullptr) << "KUBECONFIG must point at the test cluster";
-    kubeconfig_ = kubeconfig;
-    config_ = new ClusterConfig(LoadKubeconfig(kubeconfig));
-    client_ = new Client(*config_);
-    ns_ = "exec-" + std::to_string(std::random_device{}() % 1'000'000);
-    ASSERT_TRUE(client_->Create(
-        resources::kNamespaces, "",
-        {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns_}}}}));
-    // Pods need the namespace's default ServiceAccount, which the controller manager creates.
-    for (int i = 0; i < 100 && !client_->Get(kServiceAccounts, ns_, "default"); ++i) {
+    kubeconfig_ = std::getenv("KUBECONFIG");  // NOLINT(concurrency-mt-unsafe): no threads yet
+    client_ = new Client(testing::TestCluster());
+    ns_ = testing::CreateTestNamespace(*client_, "exec");
+    // Pods need the namespace's default ServiceAccount, which the controller manager creates
+    // (slowly when it is still reconnecting after another test restarted the API server).
+    for (int i = 0; i < 600 && !client_->Get(kServiceAccounts, ns_, "default"); ++i) {
       std::this_thread::sleep_for(100ms);
     }
     const json pod = {
@@ -63,11 +59,10 @@ class ExecTest : public ::testing::Test {
   static void TearDownTestSuite() {
     if (client_ != nullptr) (void)client_->Delete(resources::kNamespaces, "", ns_);
     delete client_;
-    delete config_;
   }
 
   void SetUp() override {
-    auto executor = MakePodExecutor(*config_);
+    auto executor = MakePodExecutor(testing::TestCluster());
     ASSERT_TRUE(executor) << executor.error().Describe();
     executor_ = std::move(*executor);
   }
@@ -93,13 +88,11 @@ class ExecTest : public ::testing::Test {
 
   static constexpr const char* kPod = "target";
   static std::string kubeconfig_;
-  static ClusterConfig* config_;
   static Client* client_;
   static std::string ns_;
   std::unique_ptr<PodExecutor> executor_;
 };
 std::string ExecTest::kubeconfig_;
-ClusterConfig* ExecTest::config_ = nullptr;
 Client* ExecTest::client_ = nullptr;
 std::string ExecTest::ns_;
 
@@ -193,7 +186,7 @@ TEST_F(ExecTest, AUserWithoutExecRightsIsForbidden) {
   auto token = client_->Call("POST", kServiceAccounts.Path(ns_, "nobody", "token"),
                              token_request.dump(), "application/json");
   ASSERT_TRUE(token) << token.error().Describe();
-  ClusterConfig as_nobody = *config_;
+  ClusterConfig as_nobody = testing::TestCluster();
   as_nobody.clientCertPem.clear();
   as_nobody.clientKeyPem.clear();
   as_nobody.token = json::parse(token->body)["status"]["token"];
@@ -216,8 +209,8 @@ TEST_F(ExecTest, AUserWithoutExecRightsIsForbidden) {
 }
 
 TEST_F(ExecTest, AnUnreachableServerIsATransportError) {
-  auto executor = MakePodExecutor("https://127.0.0.1:1", {.caPem = config_->caPem},
-                                  MakeCredentialSource(*config_));
+  auto executor = MakePodExecutor("https://127.0.0.1:1", {.caPem = testing::TestCluster().caPem},
+                                  MakeCredentialSource(testing::TestCluster()));
   ASSERT_TRUE(executor) << executor.error().Describe();
   auto result = (*executor)->Run(Exec({"true"}), {});
   ASSERT_FALSE(result);
@@ -225,9 +218,9 @@ TEST_F(ExecTest, AnUnreachableServerIsATransportError) {
 }
 
 TEST_F(ExecTest, TheServerCertificateIsVerified) {
-  const std::string server = config_->server;
+  const std::string server = testing::TestCluster().server;
   // No CA given: the system's trust store does not know the cluster's CA.
-  auto untrusted = MakePodExecutor(server, {}, MakeCredentialSource(*config_));
+  auto untrusted = MakePodExecutor(server, {}, MakeCredentialSource(testing::TestCluster()));
   ASSERT_TRUE(untrusted) << untrusted.error().Describe();
   auto refused = (*untrusted)->Run(Exec({"true"}), {});
   ASSERT_FALSE(refused);
@@ -235,11 +228,12 @@ TEST_F(ExecTest, TheServerCertificateIsVerified) {
   EXPECT_THAT(refused.error().message, HasSubstr("certificate was refused"));
 
   // The right CA, but a name the certificate does not carry.
-  TlsSettings wrong_name{.caPem = config_->caPem,
+  TlsSettings wrong_name{.caPem = testing::TestCluster().caPem,
                          .serverName = "not-the-apiserver.example",
-                         .clientCertPem = config_->clientCertPem,
-                         .clientKeyPem = config_->clientKeyPem};
-  auto mismatched = MakePodExecutor(server, wrong_name, MakeCredentialSource(*config_));
+                         .clientCertPem = testing::TestCluster().clientCertPem,
+                         .clientKeyPem = testing::TestCluster().clientKeyPem};
+  auto mismatched =
+      MakePodExecutor(server, wrong_name, MakeCredentialSource(testing::TestCluster()));
   ASSERT_TRUE(mismatched) << mismatched.error().Describe();
   auto misnamed = (*mismatched)->Run(Exec({"true"}), {});
   ASSERT_FALSE(misnamed);
@@ -249,7 +243,7 @@ TEST_F(ExecTest, TheServerCertificateIsVerified) {
   // A name the certificate does carry, in place of the address's IP.
   TlsSettings by_name = wrong_name;
   by_name.serverName = "kubernetes.default.svc";
-  auto named = MakePodExecutor(server, by_name, MakeCredentialSource(*config_));
+  auto named = MakePodExecutor(server, by_name, MakeCredentialSource(testing::TestCluster()));
   ASSERT_TRUE(named) << named.error().Describe();
   auto accepted = (*named)->Run(Exec({"true"}), {});
   ASSERT_TRUE(accepted) << accepted.error().Describe();
@@ -259,7 +253,7 @@ TEST_F(ExecTest, TheServerCertificateIsVerified) {
   TlsSettings insecure = wrong_name;
   insecure.caPem.clear();
   insecure.insecureSkipVerify = true;
-  auto blind = MakePodExecutor(server, insecure, MakeCredentialSource(*config_));
+  auto blind = MakePodExecutor(server, insecure, MakeCredentialSource(testing::TestCluster()));
   ASSERT_TRUE(blind) << blind.error().Describe();
   auto unchecked = (*blind)->Run(Exec({"true"}), {});
   ASSERT_TRUE(unchecked) << unchecked.error().Describe();

@@ -13,6 +13,7 @@
 #include "controller/kubeconfig.h"
 #include "controller/owner_references.h"
 #include "controller/status_writer.h"
+#include "tests/integration/test_cluster.h"
 
 namespace kdiag {
 namespace {
@@ -24,28 +25,16 @@ const ResourceType kDiagnoses{"kdiag.dev", "v1alpha1", "diagnoses", true};
 
 class HelpersTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    // Read once, before any thread of the test starts.
-    const char* kubeconfig = std::getenv("KUBECONFIG");  // NOLINT(concurrency-mt-unsafe)
-    ASSERT_NE(kubeconfig, nullptr) << "KUBECONFIG must point at the test cluster";
-    config_ = new ClusterConfig(LoadKubeconfig(kubeconfig));
-  }
-  static void TearDownTestSuite() { delete config_; }
-
   void SetUp() override {
-    client_ = std::make_unique<Client>(*config_);
+    client_ = std::make_unique<Client>(testing::TestCluster());
     // Another writer of the same objects, as a second controller would be.
-    other_ = std::make_unique<Client>(*config_);
+    other_ = std::make_unique<Client>(testing::TestCluster());
     ns_ = NewNamespace("helpers");
   }
   void TearDown() override { (void)client_->Delete(resources::kNamespaces, "", ns_); }
 
   std::string NewNamespace(const std::string& prefix) {
-    std::string name = prefix + "-" + std::to_string(std::random_device{}() % 1'000'000);
-    EXPECT_TRUE(client_->Create(
-        resources::kNamespaces, "",
-        {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}}));
-    return name;
+    return testing::CreateTestNamespace(*client_, prefix);
   }
 
   json CreateConfigMap(const std::string& ns, const std::string& name, json metadata = {}) {
@@ -76,13 +65,10 @@ class HelpersTest : public ::testing::Test {
     return false;
   }
 
-  static ClusterConfig* config_;
   std::unique_ptr<Client> client_;
   std::unique_ptr<Client> other_;
   std::string ns_;
 };
-ClusterConfig* HelpersTest::config_ = nullptr;
-
 std::vector<std::string> FinalizersOf(const json& object) {
   return object["metadata"].value("finalizers", std::vector<std::string>{});
 }

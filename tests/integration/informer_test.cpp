@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "controller/kubeconfig.h"
+#include "tests/integration/test_cluster.h"
 
 namespace kdiag {
 namespace {
@@ -55,22 +56,9 @@ class Recorder {
 
 class InformerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    const std::string kubeconfig = Env("KUBECONFIG");
-    ASSERT_FALSE(kubeconfig.empty()) << "KUBECONFIG must point at the test cluster";
-    config_ = new ClusterConfig(LoadKubeconfig(kubeconfig));
-  }
-  static void TearDownTestSuite() {
-    delete config_;
-    config_ = nullptr;
-  }
-
   void SetUp() override {
-    client_ = std::make_unique<Client>(*config_);
-    ns_ = "informer-" + std::to_string(std::random_device{}() % 1'000'000);
-    ASSERT_TRUE(client_->Create(
-        resources::kNamespaces, "",
-        {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns_}}}}));
+    client_ = std::make_unique<Client>(testing::TestCluster());
+    ns_ = testing::CreateTestNamespace(*client_, "informer");
   }
   void TearDown() override {
     informer_.reset();
@@ -132,14 +120,11 @@ class InformerTest : public ::testing::Test {
         << "the cache did not converge; reflector: " << informer_->reflector().lastError();
   }
 
-  static ClusterConfig* config_;
   std::unique_ptr<Client> client_;
   std::string ns_;
   Recorder recorder_;
   std::unique_ptr<Informer> informer_;
 };
-
-ClusterConfig* InformerTest::config_ = nullptr;
 
 TEST_F(InformerTest, SeesCreatesUpdatesAndDeletes) {
   CreateConfigMap("before");

@@ -15,6 +15,7 @@
 #include "controller/client_lease_store.h"
 #include "controller/kubeconfig.h"
 #include "controller/leader_elector.h"
+#include "tests/integration/test_cluster.h"
 
 namespace kdiag {
 namespace {
@@ -122,19 +123,9 @@ class Replica {
 
 class LeaderElectionTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    const char* kubeconfig = std::getenv("KUBECONFIG");  // NOLINT(concurrency-mt-unsafe)
-    ASSERT_NE(kubeconfig, nullptr) << "KUBECONFIG must point at the test cluster";
-    config_ = new ClusterConfig(LoadKubeconfig(kubeconfig));
-  }
-  static void TearDownTestSuite() { delete config_; }
-
   void SetUp() override {
-    admin_ = std::make_unique<Client>(*config_);
-    ns_ = "leader-" + std::to_string(std::random_device{}() % 1'000'000);
-    ASSERT_TRUE(admin_->Create(
-        resources::kNamespaces, "",
-        {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns_}}}}));
+    admin_ = std::make_unique<Client>(testing::TestCluster());
+    ns_ = testing::CreateTestNamespace(*admin_, "leader");
   }
   void TearDown() override {
     StopSampling();
@@ -145,7 +136,8 @@ class LeaderElectionTest : public ::testing::Test {
   }
 
   Replica& AddReplica(const std::string& name, bool release_on_stop = true) {
-    replicas_.push_back(std::make_unique<Replica>(*config_, ns_, name, release_on_stop));
+    replicas_.push_back(
+        std::make_unique<Replica>(testing::TestCluster(), ns_, name, release_on_stop));
     return *replicas_.back();
   }
 
@@ -203,7 +195,6 @@ class LeaderElectionTest : public ::testing::Test {
     }
   }
 
-  static ClusterConfig* config_;
   std::unique_ptr<Client> admin_;
   std::string ns_;
   std::vector<std::unique_ptr<Replica>> replicas_;
@@ -211,8 +202,6 @@ class LeaderElectionTest : public ::testing::Test {
   std::atomic<int> overlaps_{0};
   std::atomic<int> samples_{0};
 };
-ClusterConfig* LeaderElectionTest::config_ = nullptr;
-
 TEST_F(LeaderElectionTest, ExactlyOneOfTwoLeadsAndTheLeaseSaysWhich) {
   AddReplica("a");
   AddReplica("b");
