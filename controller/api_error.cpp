@@ -118,6 +118,13 @@ ApiError ErrorFromResponse(int http_code, std::string_view body,
   return error;
 }
 
+ApiError MakeError(ErrorKind kind, std::string message) {
+  ApiError error;
+  error.kind = kind;
+  error.message = std::move(message);
+  return error;
+}
+
 ApiError TransportError(std::string message, bool timed_out) {
   ApiError error;
   error.kind = timed_out ? ErrorKind::kTimeout : ErrorKind::kTransport;

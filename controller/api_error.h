@@ -61,4 +61,7 @@ ApiError ErrorFromResponse(int http_code, std::string_view body,
 
 ApiError TransportError(std::string message, bool timed_out);
 
+// An error found on this side (malformed input, a refused credential, a broken protocol).
+ApiError MakeError(ErrorKind kind, std::string message);
+
 }  // namespace kdiag

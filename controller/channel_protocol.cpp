@@ -10,13 +10,6 @@ namespace {
 constexpr std::string_view kV4Name = "v4.channel.k8s.io";
 constexpr std::string_view kV5Name = "v5.channel.k8s.io";
 
-ApiError DecodeError(std::string message) {
-  ApiError error;
-  error.kind = ErrorKind::kDecode;
-  error.message = std::move(message);
-  return error;
-}
-
 std::string StringField(const nlohmann::json& object, const char* name) {
   const auto it = object.find(name);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -99,21 +92,22 @@ Result<std::string> EncodeCloseStdin(ChannelProtocol protocol) {
 Result<ExitStatus> DecodeStatus(std::string_view json) {
   const auto status = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!status.is_object()) {
-    return Unexpected(DecodeError("the status message is not a JSON object: " +
-                                  std::string(json.substr(0, 200))));
+    return Unexpected(MakeError(ErrorKind::kDecode, "the status message is not a JSON object: " +
+                                                        std::string(json.substr(0, 200))));
   }
   const std::string outcome = StringField(status, "status");
   if (outcome == "Success") return ExitStatus{};
   if (outcome != "Failure") {
-    return Unexpected(DecodeError("the status message has status \"" + outcome +
-                                  "\", neither Success nor Failure"));
+    return Unexpected(MakeError(ErrorKind::kDecode, "the status message has status \"" + outcome +
+                                                        "\", neither Success nor Failure"));
   }
   std::string message = StringField(status, "message");
   if (StringField(status, "reason") == "NonZeroExitCode") {
     const auto code = ExitCodeCause(status);
     if (!code) {
-      return Unexpected(DecodeError("a NonZeroExitCode status without a valid ExitCode cause: " +
-                                    std::string(json.substr(0, 200))));
+      return Unexpected(MakeError(ErrorKind::kDecode,
+                                  "a NonZeroExitCode status without a valid ExitCode cause: " +
+                                      std::string(json.substr(0, 200))));
     }
     return ExitStatus{*code, std::move(message)};
   }
@@ -132,7 +126,8 @@ Result<ExitStatus> DecodeStatus(std::string_view json) {
 Result<void> ChannelDecoder::Feed(std::string_view fragment, bool last, ChannelSink& sink) {
   if (!in_message_) {
     if (fragment.empty()) {
-      if (last) return Unexpected(DecodeError("a message without a channel byte"));
+      if (last)
+        return Unexpected(MakeError(ErrorKind::kDecode, "a message without a channel byte"));
       return {};  // the channel byte comes with the next fragment
     }
     const auto byte = static_cast<uint8_t>(fragment.front());
@@ -149,11 +144,12 @@ Result<void> ChannelDecoder::Feed(std::string_view fragment, bool last, ChannelS
         if (protocol_ == ChannelProtocol::kV5) break;
         [[fallthrough]];
       default:
-        return Unexpected(DecodeError("a message on unknown channel " + std::to_string(byte) +
-                                      " (" + std::string(ProtocolName(protocol_)) + ")"));
+        return Unexpected(
+            MakeError(ErrorKind::kDecode, "a message on unknown channel " + std::to_string(byte) +
+                                              " (" + std::string(ProtocolName(protocol_)) + ")"));
     }
     if (channel == Channel::kStatus && status_seen_) {
-      return Unexpected(DecodeError("a second status message"));
+      return Unexpected(MakeError(ErrorKind::kDecode, "a second status message"));
     }
     channel_ = channel;
     in_message_ = true;
@@ -170,15 +166,16 @@ Result<void> ChannelDecoder::Feed(std::string_view fragment, bool last, ChannelS
       // Empty messages on them are harmless; data means the peer is not speaking this protocol.
       if (!fragment.empty()) {
         in_message_ = false;
-        return Unexpected(DecodeError("the server wrote on client channel " +
-                                      std::to_string(static_cast<int>(channel_))));
+        return Unexpected(MakeError(
+            ErrorKind::kDecode,
+            "the server wrote on client channel " + std::to_string(static_cast<int>(channel_))));
       }
       break;
     default:
       if (gathered_.size() + fragment.size() > max_status_) {
         in_message_ = false;
-        return Unexpected(
-            DecodeError("a status message over " + std::to_string(max_status_) + " bytes"));
+        return Unexpected(MakeError(
+            ErrorKind::kDecode, "a status message over " + std::to_string(max_status_) + " bytes"));
       }
       gathered_.append(fragment);
   }
@@ -197,7 +194,7 @@ Result<void> ChannelDecoder::Finish(ChannelSink& sink) {
                             : static_cast<Channel>(static_cast<uint8_t>(gathered_[0]));
     if (gathered_.size() != 1 ||
         (closed != Channel::kStdout && closed != Channel::kStderr && closed != Channel::kStdin)) {
-      return Unexpected(DecodeError("a close message that names no stream"));
+      return Unexpected(MakeError(ErrorKind::kDecode, "a close message that names no stream"));
     }
     sink.OnStreamClosed(closed);
   }

@@ -25,13 +25,6 @@ extern char** environ;  // NOLINT: POSIX
 namespace kdiag {
 namespace {
 
-ApiError CredentialError(std::string message) {
-  ApiError error;
-  error.kind = ErrorKind::kUnauthorized;
-  error.message = std::move(message);
-  return error;
-}
-
 std::string Trim(std::string text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   size_t start = 0;
@@ -69,7 +62,9 @@ class TokenFileCredential final : public CredentialSource {
     std::lock_guard lock(mutex_);
     const auto now = now_();
     if (!read_at_ || now - *read_at_ >= kTokenFileRefresh) Refresh(now);
-    if (token_.empty()) return Unexpected(CredentialError("no token could be read from " + path_));
+    if (token_.empty())
+      return Unexpected(
+          MakeError(ErrorKind::kUnauthorized, "no token could be read from " + path_));
     return "Bearer " + token_;
   }
 
@@ -121,7 +116,8 @@ Result<std::string> RunPlugin(const ExecPluginConfig& plugin, const std::string&
 
   std::array<int, 2> out{};
   if (pipe(out.data()) != 0) {
-    return Unexpected(CredentialError("pipe: " + std::generic_category().message(errno)));
+    return Unexpected(
+        MakeError(ErrorKind::kUnauthorized, "pipe: " + std::generic_category().message(errno)));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -135,8 +131,9 @@ Result<std::string> RunPlugin(const ExecPluginConfig& plugin, const std::string&
   close(out[1]);
   if (spawned != 0) {
     close(out[0]);
-    return Unexpected(CredentialError("cannot run exec credential plugin '" + plugin.command +
-                                      "': " + std::generic_category().message(spawned)));
+    return Unexpected(
+        MakeError(ErrorKind::kUnauthorized, "cannot run exec credential plugin '" + plugin.command +
+                                                "': " + std::generic_category().message(spawned)));
   }
   std::string output;
   std::array<char, 4096> buffer{};
@@ -149,7 +146,8 @@ Result<std::string> RunPlugin(const ExecPluginConfig& plugin, const std::string&
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Unexpected(CredentialError("exec credential plugin '" + plugin.command + "' failed"));
+    return Unexpected(MakeError(ErrorKind::kUnauthorized,
+                                "exec credential plugin '" + plugin.command + "' failed"));
   }
   return output;
 }
@@ -174,9 +172,10 @@ class ExecCredential final : public CredentialSource {
     const auto status =
         credential.is_object() ? credential.value("status", nlohmann::json()) : nlohmann::json();
     if (!status.is_object() || !status.contains("token")) {
-      return Unexpected(CredentialError("exec credential plugin '" + plugin_.command +
-                                        "' returned no status.token (client certificates from "
-                                        "plugins are not supported)"));
+      return Unexpected(MakeError(ErrorKind::kUnauthorized,
+                                  "exec credential plugin '" + plugin_.command +
+                                      "' returned no status.token (client certificates from "
+                                      "plugins are not supported)"));
     }
     token_ = status.value("token", "");
     expires_ = std::chrono::system_clock::time_point::max();

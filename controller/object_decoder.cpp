@@ -22,13 +22,6 @@ const Node& DropAll() {
   return node;
 }
 
-ApiError DecodeError(std::string message) {
-  ApiError error;
-  error.kind = ErrorKind::kDecode;
-  error.message = std::move(message);
-  return error;
-}
-
 // The key of a field as it is written (escapes kept), so it is copied out unchanged.
 std::string_view RawKey(od::raw_json_string key) {
   const char* start = key.raw();
@@ -301,10 +294,12 @@ Result<WatchEvent> DecodeRareEvent(WatchEventType type, std::string_view raw) {
     const auto annotations = metadata.value("annotations", nlohmann::json::object());
     event.initialEventsEnd = annotations.value("k8s.io/initial-events-end", "") == "true";
   } catch (const nlohmann::json::exception& error) {
-    return Unexpected(DecodeError(std::string("malformed watch event: ") + error.what()));
+    return Unexpected(
+        MakeError(ErrorKind::kDecode, std::string("malformed watch event: ") + error.what()));
   }
   if (event.resourceVersion.empty()) {
-    return Unexpected(DecodeError("malformed watch event: a bookmark without resourceVersion"));
+    return Unexpected(
+        MakeError(ErrorKind::kDecode, "malformed watch event: a bookmark without resourceVersion"));
   }
   return event;
 }
@@ -372,8 +367,8 @@ Result<WatchEvent> ObjectDecoder::DecodeWatchEvent(std::string_view line) {
         const std::string_view name = field.value().get_string();
         type = ParseType(name);
         if (!type) {
-          return Unexpected(
-              DecodeError("malformed watch event: unknown type \"" + std::string(name) + "\""));
+          return Unexpected(MakeError(ErrorKind::kDecode, "malformed watch event: unknown type \"" +
+                                                              std::string(name) + "\""));
         }
       } else if (key == "object") {
         have_object = true;
@@ -386,15 +381,17 @@ Result<WatchEvent> ObjectDecoder::DecodeWatchEvent(std::string_view line) {
         }
       }
     }
-    if (!type) return Unexpected(DecodeError("malformed watch event: no \"type\""));
-    if (!have_object) return Unexpected(DecodeError("malformed watch event: no \"object\""));
+    if (!type)
+      return Unexpected(MakeError(ErrorKind::kDecode, "malformed watch event: no \"type\""));
+    if (!have_object)
+      return Unexpected(MakeError(ErrorKind::kDecode, "malformed watch event: no \"object\""));
     if (*type == WatchEventType::kBookmark || *type == WatchEventType::kError) {
       return DecodeRareEvent(*type, deferred);
     }
     event.type = *type;
     if (!event.object && deferred.empty()) {
-      return Unexpected(
-          DecodeError("malformed watch event: an object without metadata.name or uid"));
+      return Unexpected(MakeError(ErrorKind::kDecode,
+                                  "malformed watch event: an object without metadata.name or uid"));
     }
     if (!event.object) {
       // Rare: the object came before its type. The line is no longer being read, so the main
@@ -406,7 +403,8 @@ Result<WatchEvent> ObjectDecoder::DecodeWatchEvent(std::string_view line) {
     event.resourceVersion = event.object->resourceVersion();
     return event;
   } catch (const simdjson::simdjson_error& error) {
-    return Unexpected(DecodeError(std::string("malformed watch event: ") + error.what()));
+    return Unexpected(
+        MakeError(ErrorKind::kDecode, std::string("malformed watch event: ") + error.what()));
   }
 }
 
@@ -433,7 +431,8 @@ Result<DecodedList> ObjectDecoder::DecodeList(const simdjson::padded_string& bod
         for (auto item : items.get_array()) {
           auto object = DecodeItem(item.get_object());
           if (!object) {
-            return Unexpected(DecodeError("malformed list: an item without metadata.name or uid"));
+            return Unexpected(MakeError(ErrorKind::kDecode,
+                                        "malformed list: an item without metadata.name or uid"));
           }
           list.items.push_back(std::move(object));
         }
@@ -441,7 +440,8 @@ Result<DecodedList> ObjectDecoder::DecodeList(const simdjson::padded_string& bod
     }
     return list;
   } catch (const simdjson::simdjson_error& error) {
-    return Unexpected(DecodeError(std::string("malformed list: ") + error.what()));
+    return Unexpected(
+        MakeError(ErrorKind::kDecode, std::string("malformed list: ") + error.what()));
   }
 }
 
@@ -450,10 +450,12 @@ Result<CachedObjectPtr> ObjectDecoder::DecodeObject(std::string_view json) {
   try {
     od::document doc = parser_.iterate(padded);
     auto object = DecodeItem(doc.get_object());
-    if (!object) return Unexpected(DecodeError("malformed object: no metadata.name or uid"));
+    if (!object)
+      return Unexpected(MakeError(ErrorKind::kDecode, "malformed object: no metadata.name or uid"));
     return object;
   } catch (const simdjson::simdjson_error& error) {
-    return Unexpected(DecodeError(std::string("malformed object: ") + error.what()));
+    return Unexpected(
+        MakeError(ErrorKind::kDecode, std::string("malformed object: ") + error.what()));
   }
 }
 

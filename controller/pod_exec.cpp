@@ -33,13 +33,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-ApiError Error(ErrorKind kind, std::string message) {
-  ApiError error;
-  error.kind = kind;
-  error.message = std::move(message);
-  return error;
-}
-
 std::string_view Subresource(PodStreamVerb verb) {
   return verb == PodStreamVerb::kExec ? "exec" : "attach";
 }
@@ -90,7 +83,7 @@ Result<ServerAddress> ParseServer(std::string_view server) {
     address.tls = false;
     address.port = 80;
   } else {
-    return Unexpected(Error(
+    return Unexpected(MakeError(
         ErrorKind::kBadRequest,
         "the server address " + std::string(server) + " does not start with https:// or http://"));
   }
@@ -105,7 +98,7 @@ Result<ServerAddress> ParseServer(std::string_view server) {
   if (authority.starts_with('[')) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) {
-      return Unexpected(Error(ErrorKind::kBadRequest, "a malformed IPv6 server address"));
+      return Unexpected(MakeError(ErrorKind::kBadRequest, "a malformed IPv6 server address"));
     }
     address.host = std::string(authority.substr(1, close - 1));
     if (close + 1 < authority.size() && authority[close + 1] == ':') {
@@ -121,11 +114,11 @@ Result<ServerAddress> ParseServer(std::string_view server) {
     if (error != std::errc() || end != port.data() + port.size() || address.port <= 0 ||
         address.port > 65535) {
       return Unexpected(
-          Error(ErrorKind::kBadRequest, "a malformed server port: " + std::string(port)));
+          MakeError(ErrorKind::kBadRequest, "a malformed server port: " + std::string(port)));
     }
   }
   if (address.host.empty()) {
-    return Unexpected(Error(ErrorKind::kBadRequest, "the server address has no host"));
+    return Unexpected(MakeError(ErrorKind::kBadRequest, "the server address has no host"));
   }
   return address;
 }
@@ -325,7 +318,8 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
     const bool decided =
         changed_.wait_for(lock, timeout, [&] { return protocol_ || phase_ == Phase::kEnded; });
     if (protocol_) return *protocol_;
-    if (decided) return Unexpected(failure_.value_or(Error(ErrorKind::kOther, "not connected")));
+    if (decided)
+      return Unexpected(failure_.value_or(MakeError(ErrorKind::kOther, "not connected")));
     lock.unlock();
     Close();
     return Unexpected(TransportError(Where() + ": the upgrade to " +
@@ -341,7 +335,7 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
 
   Result<void> WriteStdin(std::string_view data, bool wait_for_room) {
     if (!settings_.request.withStdin) {
-      return Unexpected(Error(ErrorKind::kBadRequest, "the session was opened without stdin"));
+      return Unexpected(MakeError(ErrorKind::kBadRequest, "the session was opened without stdin"));
     }
     {
       std::unique_lock lock(mutex_);
@@ -351,7 +345,7 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
         });
       }
       if (auto usable = UsableLocked(); !usable) return usable;
-      if (stdin_closed_) return Unexpected(Error(ErrorKind::kBadRequest, "stdin is closed"));
+      if (stdin_closed_) return Unexpected(MakeError(ErrorKind::kBadRequest, "stdin is closed"));
       for (size_t at = 0; at < data.size(); at += kMaxStdinFrame) {
         QueueLocked(EncodeStdin(data.substr(at, kMaxStdinFrame)));
       }
@@ -372,7 +366,7 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
 
   Result<void> CloseStdin() {
     if (!settings_.request.withStdin) {
-      return Unexpected(Error(ErrorKind::kBadRequest, "the session was opened without stdin"));
+      return Unexpected(MakeError(ErrorKind::kBadRequest, "the session was opened without stdin"));
     }
     {
       std::lock_guard lock(mutex_);
@@ -417,7 +411,7 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
           true));
     }
     if (status_) return *status_;
-    return Unexpected(failure_.value_or(Error(ErrorKind::kOther, "the session has ended")));
+    return Unexpected(failure_.value_or(MakeError(ErrorKind::kOther, "the session has ended")));
   }
 
   void Close() {
@@ -425,7 +419,7 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
       std::lock_guard lock(mutex_);
       if (phase_ != Phase::kEnded) {
         phase_ = Phase::kEnded;
-        if (!failure_) failure_ = Error(ErrorKind::kOther, "the session was closed");
+        if (!failure_) failure_ = MakeError(ErrorKind::kOther, "the session was closed");
       }
       outgoing_.clear();
       queued_input_ = 0;
@@ -484,8 +478,9 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
 
   Result<void> UsableLocked() const {
     if (phase_ == Phase::kOpen) return {};
-    if (status_) return Unexpected(Error(ErrorKind::kOther, Where() + ": the command has ended"));
-    return Unexpected(failure_.value_or(Error(ErrorKind::kOther, "the session has ended")));
+    if (status_)
+      return Unexpected(MakeError(ErrorKind::kOther, Where() + ": the command has ended"));
+    return Unexpected(failure_.value_or(MakeError(ErrorKind::kOther, "the session has ended")));
   }
 
   void QueueLocked(std::string_view message) {
@@ -510,8 +505,8 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
     };
     if (!add("Authorization:", settings_.authorization) ||
         !add("User-Agent:", settings_.userAgent)) {
-      End(Error(ErrorKind::kBadRequest, Where() + ": the request headers do not fit in " +
-                                            std::to_string(room) + " bytes"));
+      End(MakeError(ErrorKind::kBadRequest, Where() + ": the request headers do not fit in " +
+                                                std::to_string(room) + " bytes"));
       return -1;
     }
     return 0;
@@ -526,9 +521,9 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
     chosen_ = length > 0 ? ParseProtocolName(std::string_view(name.data(), length)) : std::nullopt;
     if (!chosen_ || std::find(settings_.protocols.begin(), settings_.protocols.end(), *chosen_) ==
                         settings_.protocols.end()) {
-      End(Error(ErrorKind::kDecode, Where() + ": the server chose none of the protocols " +
-                                        offered_ + " (it answered \"" + std::string(name.data()) +
-                                        "\")"));
+      End(MakeError(ErrorKind::kDecode, Where() + ": the server chose none of the protocols " +
+                                            offered_ + " (it answered \"" +
+                                            std::string(name.data()) + "\")"));
       return -1;
     }
     return 0;
@@ -536,7 +531,7 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
 
   int OnEstablished(lws* wsi) {
     if (!chosen_) {
-      End(Error(ErrorKind::kDecode, Where() + ": the server's choice of protocol went unseen"));
+      End(MakeError(ErrorKind::kDecode, Where() + ": the server's choice of protocol went unseen"));
       return -1;
     }
     const ChannelProtocol chosen = *chosen_;
@@ -673,7 +668,7 @@ Result<std::shared_ptr<EventLoop>> EventLoop::Shared() {
   info.max_http_header_data = 32 * 1024;
   loop->context_ = lws_create_context(&info);
   if (loop->context_ == nullptr) {
-    return Unexpected(Error(ErrorKind::kOther, "libwebsockets could not create its context"));
+    return Unexpected(MakeError(ErrorKind::kOther, "libwebsockets could not create its context"));
   }
   loop->thread_ = std::thread([raw = loop.get()] { raw->Run(); });
   current = loop;
@@ -784,7 +779,7 @@ class Endpoint {
       return lws_create_vhost((*loop)->Context(), &info);
     });
     if (vhost == nullptr) {
-      return Unexpected(Error(ErrorKind::kOther, "libwebsockets could not create a vhost"));
+      return Unexpected(MakeError(ErrorKind::kOther, "libwebsockets could not create a vhost"));
     }
     return std::shared_ptr<Endpoint>(
         new Endpoint(std::move(*loop), vhost, std::move(ssl), std::move(server), tls));
@@ -872,7 +867,7 @@ std::optional<ApiError> Invalid(const PodStreamRequest& request, const PodStream
     problem = "the output and input bounds must not be zero";
   }
   if (problem.empty()) return std::nullopt;
-  return Error(ErrorKind::kBadRequest, problem);
+  return MakeError(ErrorKind::kBadRequest, problem);
 }
 
 class LwsPodExecutor final : public PodExecutor {
