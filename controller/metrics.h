@@ -39,6 +39,18 @@ struct RuntimeMetrics {
   prometheus::Family<prometheus::Histogram>& reconcileSeconds;
 };
 
+// Series resolved once by the components that use them, so that hot paths do no label lookups.
+// A null series means the process keeps no metrics.
+inline void Increment(prometheus::Counter* counter) {
+  if (counter != nullptr) counter->Increment();
+}
+inline void Set(prometheus::Gauge* gauge, double value) {
+  if (gauge != nullptr) gauge->Set(value);
+}
+inline void Observe(prometheus::Histogram* histogram, double value) {
+  if (histogram != nullptr) histogram->Observe(value);
+}
+
 // Latency buckets from 1 ms to about 1 min.
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets();
 

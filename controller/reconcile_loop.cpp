@@ -40,14 +40,22 @@ ReconcileLoop::ReconcileLoop(ControllerOptions options, Reconciler reconciler, C
     : options_(std::move(options)),
       reconciler_(std::move(reconciler)),
       clock_(clock),
-      metrics_(metrics),
       queue_(
           [&] {
             WorkQueueOptions queue = options_.queue;
             queue.name = options_.name;
             return queue;
           }(),
-          clock, metrics) {}
+          clock, metrics) {
+  if (metrics == nullptr) return;
+  const auto result = [&](const char* value) {
+    return &metrics->reconciles.Add({{"controller", options_.name}, {"result", value}});
+  };
+  done_ = result("done");
+  requeued_ = result("requeue");
+  failed_ = result("error");
+  seconds_ = &metrics->reconcileSeconds.Add({{"controller", options_.name}}, LatencyBuckets());
+}
 
 void ReconcileLoop::WatchPrimary(Informer& primary) {
   primary.AddHandler([this](const StoreChange& change) {
@@ -92,24 +100,21 @@ void ReconcileLoop::Work(const std::stop_token& stop) {
         return tl::unexpected(std::string("unexpected exception: ") + error.what());
       }
     }();
-    const char* result = "done";
+    prometheus::Counter* result = done_;
     if (!outcome) {
-      result = "error";
+      result = failed_;
       spdlog::warn("{}: reconciling {} failed (retry {}): {}", options_.name, *key,
                    queue_.Retries(*key) + 1, outcome.error());
       queue_.AddRateLimited(*key);
     } else if (outcome->requeueAfter) {
-      result = "requeue";
+      result = requeued_;
       queue_.Forget(*key);
       queue_.AddAfter(*key, *outcome->requeueAfter);
     } else {
       queue_.Forget(*key);
     }
-    if (metrics_ != nullptr) {
-      metrics_->reconciles.Add({{"controller", options_.name}, {"result", result}}).Increment();
-      metrics_->reconcileSeconds.Add({{"controller", options_.name}}, LatencyBuckets())
-          .Observe(Seconds(clock_.Now() - started));
-    }
+    Increment(result);
+    Observe(seconds_, Seconds(clock_.Now() - started));
     queue_.Done(*key);
   }
 }

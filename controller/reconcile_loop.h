@@ -73,8 +73,12 @@ class ReconcileLoop {
   ControllerOptions options_;
   Reconciler reconciler_;
   Clock& clock_;
-  RuntimeMetrics* metrics_;
   WorkQueue queue_;
+  // Metric series of this controller (null without metrics).
+  prometheus::Counter* done_ = nullptr;
+  prometheus::Counter* requeued_ = nullptr;
+  prometheus::Counter* failed_ = nullptr;
+  prometheus::Histogram* seconds_ = nullptr;
 };
 
 // The generation predicate above, on its own for tests.

@@ -49,12 +49,25 @@ Reflector::Reflector(Client& client, Store& store, ReflectorOptions options, OnC
       options_(std::move(options)),
       onChange_(std::move(on_change)),
       clock_(clock),
-      metrics_(metrics),
       name_(options_.type.group.empty() ? options_.type.resource
                                         : options_.type.resource + "." + options_.type.group),
       decoder_(options_.projection),
       backoff_(options_.backoff),
-      streamingList_(options_.streamingList) {}
+      streamingList_(options_.streamingList) {
+  if (metrics == nullptr) return;
+  const prometheus::Labels resource{{"resource", name_}};
+  for (const auto type :
+       {WatchEventType::kAdded, WatchEventType::kModified, WatchEventType::kDeleted,
+        WatchEventType::kBookmark, WatchEventType::kError}) {
+    events_[static_cast<int>(type)] =
+        &metrics->watchEvents.Add({{"resource", name_}, {"type", std::string(ToString(type))}});
+  }
+  decodeErrors_ = &metrics->decodeErrors.Add(resource);
+  relists_ = &metrics->relists.Add(resource);
+  restarts_ = &metrics->watchRestarts.Add(resource);
+  cacheObjects_ = &metrics->cacheObjects.Add(resource);
+  cacheBytes_ = &metrics->cacheBytes.Add(resource);
+}
 
 void Reflector::Run(const std::stop_token& stop) {
   // Run again after a stop, it resumes watching from where it was.
@@ -122,13 +135,13 @@ void Reflector::Synced() {
 }
 
 void Reflector::UpdateCacheMetrics() {
-  if (metrics_ == nullptr) return;
-  metrics_->cacheObjects.Add({{"resource", name_}}).Set(static_cast<double>(store_.Size()));
-  metrics_->cacheBytes.Add({{"resource", name_}}).Set(static_cast<double>(store_.ObjectBytes()));
+  if (cacheObjects_ == nullptr) return;
+  Set(cacheObjects_, static_cast<double>(store_.Size()));
+  Set(cacheBytes_, static_cast<double>(store_.ObjectBytes()));
 }
 
 Reflector::State Reflector::List(const std::stop_token& stop) {
-  if (metrics_ != nullptr) metrics_->relists.Add({{"resource", name_}}).Increment();
+  Increment(relists_);
   std::vector<CachedObjectPtr> items;
   std::string list_rv;
   std::string continue_token;
@@ -153,7 +166,7 @@ Reflector::State Reflector::List(const std::stop_token& stop) {
     }
     auto page = decoder_.DecodeList(simdjson::padded_string(response->body));
     if (!page) {
-      if (metrics_ != nullptr) metrics_->decodeErrors.Add({{"resource", name_}}).Increment();
+      Increment(decodeErrors_);
       return Fail(page.error(), State::kList);
     }
     items.insert(items.end(), std::make_move_iterator(page->items.begin()),
@@ -219,9 +232,7 @@ void Reflector::Apply(WatchEvent& event) {
 }
 
 Reflector::State Reflector::Watch(const std::stop_token& stop, bool initial_events) {
-  if (initial_events && metrics_ != nullptr) {
-    metrics_->relists.Add({{"resource", name_}}).Increment();
-  }
+  if (initial_events) Increment(relists_);
   LineFramer framer;
   std::optional<ApiError> stream_error;
   bool listing = initial_events;  // still receiving the initial events of a streaming list
@@ -232,14 +243,11 @@ Reflector::State Reflector::Watch(const std::stop_token& stop, bool initial_even
     auto event = decoder_.DecodeWatchEvent(line);
     if (!event) {
       // Garbage is skipped: the objects that were fine are not lost for it.
-      if (metrics_ != nullptr) metrics_->decodeErrors.Add({{"resource", name_}}).Increment();
+      Increment(decodeErrors_);
       spdlog::warn("{}: skipping a watch event: {}", name_, event.error().message);
       return;
     }
-    if (metrics_ != nullptr) {
-      metrics_->watchEvents.Add({{"resource", name_}, {"type", std::string(ToString(event->type))}})
-          .Increment();
-    }
+    Increment(events_[static_cast<int>(event->type)]);
     switch (event->type) {
       case WatchEventType::kError:
         stream_error = std::move(event->error);
@@ -294,7 +302,7 @@ Reflector::State Reflector::Watch(const std::stop_token& stop, bool initial_even
       },
       stop);
   if (stop.stop_requested()) return State::kWatch;
-  if (metrics_ != nullptr) metrics_->watchRestarts.Add({{"resource", name_}}).Increment();
+  Increment(restarts_);
   const State relist = streamingList_ ? State::kStreamList : State::kList;
   if (!response) {
     const ApiError& error = response.error();

@@ -91,11 +91,18 @@ class Reflector {
   ReflectorOptions options_;
   OnChange onChange_;
   Clock& clock_;
-  RuntimeMetrics* metrics_;
   std::string name_;
   ObjectDecoder decoder_;
   Backoff backoff_;
   std::mt19937_64 random_{std::random_device{}()};
+
+  // Metric series of this resource (null without metrics).
+  prometheus::Counter* events_[5] = {};  // by WatchEventType
+  prometheus::Counter* decodeErrors_ = nullptr;
+  prometheus::Counter* relists_ = nullptr;
+  prometheus::Counter* restarts_ = nullptr;
+  prometheus::Gauge* cacheObjects_ = nullptr;
+  prometheus::Gauge* cacheBytes_ = nullptr;
 
   std::atomic<State> state_{State::kList};
   std::atomic<bool> synced_{false};

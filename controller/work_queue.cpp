@@ -6,10 +6,15 @@
 namespace kdiag {
 
 WorkQueue::WorkQueue(WorkQueueOptions options, Clock& clock, RuntimeMetrics* metrics)
-    : options_(std::move(options)),
-      clock_(clock),
-      metrics_(metrics),
-      bucket_(options_.qps, options_.burst) {}
+    : options_(std::move(options)), clock_(clock), bucket_(options_.qps, options_.burst) {
+  if (metrics == nullptr) return;
+  const prometheus::Labels name{{"name", options_.name}};
+  depth_ = &metrics->queueDepth.Add(name);
+  adds_ = &metrics->queueAdds.Add(name);
+  retries_ = &metrics->queueRetries.Add(name);
+  waitSeconds_ = &metrics->queueWaitSeconds.Add(name, LatencyBuckets());
+  workSeconds_ = &metrics->queueWorkSeconds.Add(name, LatencyBuckets());
+}
 
 void WorkQueue::Add(const std::string& key) {
   const std::lock_guard lock(mutex_);
@@ -19,7 +24,7 @@ void WorkQueue::Add(const std::string& key) {
 
 void WorkQueue::AddLocked(const std::string& key, Clock::TimePoint now) {
   if (shuttingDown_) return;
-  if (metrics_ != nullptr) metrics_->queueAdds.Add({{"name", options_.name}}).Increment();
+  Increment(adds_);
   if (!dirty_.emplace(key, now).second) return;  // already waiting its turn
   if (processing_.contains(key)) return;         // queued again when its worker is done
   queue_.push_back(key);
@@ -62,7 +67,7 @@ void WorkQueue::AddRateLimited(const std::string& key) {
     delay = scaled >= static_cast<double>(options_.maxDelay.count())
                 ? options_.maxDelay
                 : Duration(static_cast<int64_t>(scaled));
-    if (metrics_ != nullptr) metrics_->queueRetries.Add({{"name", options_.name}}).Increment();
+    Increment(retries_);
   }
   const auto overall = std::chrono::ceil<Duration>(bucket_.Reserve(clock_.Now()));
   AddAfter(key, std::max(delay, overall));
@@ -93,11 +98,10 @@ std::optional<std::string> WorkQueue::TakeLocked(Clock::TimePoint now) {
   std::string key = std::move(queue_.front());
   queue_.pop_front();
   const auto added = dirty_.find(key);
-  if (metrics_ != nullptr && added != dirty_.end()) {
-    metrics_->queueWaitSeconds.Add({{"name", options_.name}}, LatencyBuckets())
-        .Observe(Seconds(now - added->second));
+  if (added != dirty_.end()) {
+    Observe(waitSeconds_, Seconds(now - added->second));
+    dirty_.erase(added);
   }
-  if (added != dirty_.end()) dirty_.erase(added);
   processing_.emplace(key, now);
   UpdateDepth();
   return key;
@@ -133,10 +137,7 @@ void WorkQueue::Done(const std::string& key) {
   const std::lock_guard lock(mutex_);
   const auto it = processing_.find(key);
   if (it == processing_.end()) return;
-  if (metrics_ != nullptr) {
-    metrics_->queueWorkSeconds.Add({{"name", options_.name}}, LatencyBuckets())
-        .Observe(Seconds(clock_.Now() - it->second));
-  }
+  Observe(workSeconds_, Seconds(clock_.Now() - it->second));
   processing_.erase(it);
   // Added while it was being worked on: its turn now.
   if (dirty_.contains(key) && !shuttingDown_) queue_.push_back(key);
@@ -162,10 +163,6 @@ size_t WorkQueue::Len() const {
   return queue_.size();
 }
 
-void WorkQueue::UpdateDepth() {
-  if (metrics_ != nullptr) {
-    metrics_->queueDepth.Add({{"name", options_.name}}).Set(static_cast<double>(queue_.size()));
-  }
-}
+void WorkQueue::UpdateDepth() { Set(depth_, static_cast<double>(queue_.size())); }
 
 }  // namespace kdiag

@@ -68,7 +68,6 @@ class WorkQueue {
 
   WorkQueueOptions options_;
   Clock& clock_;
-  RuntimeMetrics* metrics_;
   TokenBucket bucket_;
 
   mutable std::mutex mutex_;
@@ -80,6 +79,13 @@ class WorkQueue {
   std::unordered_map<std::string, Clock::TimePoint> waitingSince_;  // key -> its ready time
   std::unordered_map<std::string, int> failures_;
   bool shuttingDown_ = false;
+
+  // Metric series of this queue (null without metrics).
+  prometheus::Gauge* depth_ = nullptr;
+  prometheus::Counter* adds_ = nullptr;
+  prometheus::Counter* retries_ = nullptr;
+  prometheus::Histogram* waitSeconds_ = nullptr;
+  prometheus::Histogram* workSeconds_ = nullptr;
 };
 
 }  // namespace kdiag
