@@ -45,10 +45,6 @@ void FakeClock::Advance(std::chrono::nanoseconds by) {
   elapsed_ += by;
 }
 
-}  // namespace kdiag
-
-namespace kdiag {
-
 bool FakeClock::Sleep(std::chrono::nanoseconds d, const std::stop_token& stop) {
   if (stop.stop_requested()) return false;
   const std::lock_guard lock(mutex_);

@@ -30,16 +30,15 @@ void Manager::EnableLeaderElection(LeaderElectionSettings settings, Client& leas
       std::make_unique<ClientLeaseStore>(lease_client, settings.leaseNamespace, settings.leaseName);
   // The term's controllers run on a thread of their own; the elector waits for them in
   // onStoppedLeading, so the lease is released only once no reconcile is left running.
-  auto term_thread = std::make_shared<std::jthread>();
   LeaderCallbacks callbacks{
       .onStartedLeading =
-          [this, term_thread](const std::stop_token& term) {
+          [this](const std::stop_token& term) {
             leading_ = true;
-            *term_thread = std::jthread([this, term] { RunControllers(term); });
+            term_ = std::jthread([this, term] { RunControllers(term); });
           },
       .onStoppedLeading =
-          [this, term_thread] {
-            if (term_thread->joinable()) term_thread->join();
+          [this] {
+            if (term_.joinable()) term_.join();
             leading_ = false;
             const std::lock_guard lock(mutex_);
             termEnded_ = true;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "controller/client.h"
@@ -66,6 +67,7 @@ class Manager {
   std::mutex mutex_;
   std::condition_variable_any termChanged_;
   bool termEnded_ = false;  // a term of leadership ended (guarded by mutex_)
+  std::jthread term_;       // runs the controllers during a term (on the elector's callbacks)
 };
 
 }  // namespace kdiag

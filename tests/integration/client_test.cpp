@@ -21,7 +21,7 @@ namespace {
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-const ResourceType kDiagnoses{"kdiag.dev", "v1alpha1", "diagnoses", true};
+using testing::kDiagnoses;
 const ResourceType kSessions{"kdiag.dev", "v1alpha1", "troubleshootsessions", true};
 const ResourceType kServiceAccounts{"", "v1", "serviceaccounts", true};
 
@@ -142,11 +142,7 @@ TEST_F(ClientTest, PagesThroughListsWithContinueTokens) {
 }
 
 TEST_F(ClientTest, WritesTheStatusSubresourceAndReportsInvalidFields) {
-  auto created = client_->Create(kDiagnoses, ns_,
-                                 {{"apiVersion", "kdiag.dev/v1alpha1"},
-                                  {"kind", "Diagnosis"},
-                                  {"metadata", {{"name", "d"}}},
-                                  {"spec", json::object()}});
+  auto created = testing::CreateDiagnosis(*client_, ns_, "d");
   ASSERT_TRUE(created) << created.error().Describe();
   json with_status = *created;
   with_status["status"] = {{"phase", "Running"}};

@@ -21,7 +21,7 @@ namespace {
 using json = nlohmann::json;
 using ::testing::ElementsAre;
 
-const ResourceType kDiagnoses{"kdiag.dev", "v1alpha1", "diagnoses", true};
+using testing::kDiagnoses;
 
 class HelpersTest : public ::testing::Test {
  protected:
@@ -158,11 +158,7 @@ TEST_F(HelpersTest, TheGarbageCollectorDeletesAChildWithItsOwner) {
 }
 
 TEST_F(HelpersTest, StatusUpdatesRetryAfterAConcurrentWrite) {
-  auto created = client_->Create(kDiagnoses, ns_,
-                                 {{"apiVersion", "kdiag.dev/v1alpha1"},
-                                  {"kind", "Diagnosis"},
-                                  {"metadata", {{"name", "d"}}},
-                                  {"spec", json::object()}});
+  auto created = testing::CreateDiagnosis(*client_, ns_, "d");
   ASSERT_TRUE(created) << created.error().Describe();
 
   StatusWriter writer(*client_, SystemClock(), {.fieldManager = "kdiag-test"});

@@ -28,6 +28,18 @@ inline const ClusterConfig& TestCluster() {
   return config;
 }
 
+inline const ResourceType kDiagnoses{"kdiag.dev", "v1alpha1", "diagnoses", true};
+
+// Creates a Diagnosis with every spec field defaulted.
+inline Result<nlohmann::json> CreateDiagnosis(Client& client, const std::string& ns,
+                                              const std::string& name) {
+  return client.Create(kDiagnoses, ns,
+                       {{"apiVersion", "kdiag.dev/v1alpha1"},
+                        {"kind", "Diagnosis"},
+                        {"metadata", {{"name", name}}},
+                        {"spec", nlohmann::json::object()}});
+}
+
 // Creates the namespace "<prefix>-<random number>" and returns its name.
 inline std::string CreateTestNamespace(Client& client, const std::string& prefix) {
   const std::string name = prefix + "-" + std::to_string(std::random_device{}() % 1'000'000);
