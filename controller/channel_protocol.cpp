@@ -126,8 +126,9 @@ Result<ExitStatus> DecodeStatus(std::string_view json) {
 Result<void> ChannelDecoder::Feed(std::string_view fragment, bool last, ChannelSink& sink) {
   if (!in_message_) {
     if (fragment.empty()) {
-      if (last)
+      if (last) {
         return Unexpected(MakeError(ErrorKind::kDecode, "a message without a channel byte"));
+      }
       return {};  // the channel byte comes with the next fragment
     }
     const auto byte = static_cast<uint8_t>(fragment.front());

@@ -62,9 +62,10 @@ class TokenFileCredential final : public CredentialSource {
     std::lock_guard lock(mutex_);
     const auto now = now_();
     if (!read_at_ || now - *read_at_ >= kTokenFileRefresh) Refresh(now);
-    if (token_.empty())
+    if (token_.empty()) {
       return Unexpected(
           MakeError(ErrorKind::kUnauthorized, "no token could be read from " + path_));
+    }
     return "Bearer " + token_;
   }
 

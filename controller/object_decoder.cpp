@@ -381,10 +381,12 @@ Result<WatchEvent> ObjectDecoder::DecodeWatchEvent(std::string_view line) {
         }
       }
     }
-    if (!type)
+    if (!type) {
       return Unexpected(MakeError(ErrorKind::kDecode, "malformed watch event: no \"type\""));
-    if (!have_object)
+    }
+    if (!have_object) {
       return Unexpected(MakeError(ErrorKind::kDecode, "malformed watch event: no \"object\""));
+    }
     if (*type == WatchEventType::kBookmark || *type == WatchEventType::kError) {
       return DecodeRareEvent(*type, deferred);
     }
@@ -450,8 +452,9 @@ Result<CachedObjectPtr> ObjectDecoder::DecodeObject(std::string_view json) {
   try {
     od::document doc = parser_.iterate(padded);
     auto object = DecodeItem(doc.get_object());
-    if (!object)
+    if (!object) {
       return Unexpected(MakeError(ErrorKind::kDecode, "malformed object: no metadata.name or uid"));
+    }
     return object;
   } catch (const simdjson::simdjson_error& error) {
     return Unexpected(

@@ -318,8 +318,9 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
     const bool decided =
         changed_.wait_for(lock, timeout, [&] { return protocol_ || phase_ == Phase::kEnded; });
     if (protocol_) return *protocol_;
-    if (decided)
+    if (decided) {
       return Unexpected(failure_.value_or(MakeError(ErrorKind::kOther, "not connected")));
+    }
     lock.unlock();
     Close();
     return Unexpected(TransportError(Where() + ": the upgrade to " +
@@ -478,8 +479,9 @@ class Connection final : public ChannelSink, public std::enable_shared_from_this
 
   Result<void> UsableLocked() const {
     if (phase_ == Phase::kOpen) return {};
-    if (status_)
+    if (status_) {
       return Unexpected(MakeError(ErrorKind::kOther, Where() + ": the command has ended"));
+    }
     return Unexpected(failure_.value_or(MakeError(ErrorKind::kOther, "the session has ended")));
   }
 
