@@ -46,6 +46,11 @@ std::optional<Severity> ParseSeverity(std::string_view text) {
   return std::nullopt;
 }
 
+std::string FindingKey(const Finding& finding) {
+  const auto& r = finding.resource;
+  return finding.code + " " + r.kind + "/" + (r.ns.empty() ? "" : r.ns + "/") + r.name;
+}
+
 nlohmann::json ToJson(const Finding& finding) {
   nlohmann::json out = {
       {"code", finding.code},
@@ -62,6 +67,10 @@ nlohmann::json ToJson(const Finding& finding) {
   if (!finding.nextSteps.empty()) out["nextSteps"] = finding.nextSteps;
   if (!finding.docs.empty()) out["docs"] = LinksJson(finding.docs, "title");
   if (!finding.logLinks.empty()) out["logLinks"] = LinksJson(finding.logLinks, "driver");
+  if (!finding.feedback.empty()) out["feedback"] = finding.feedback;
+  if (!finding.firstSeen.empty()) out["firstSeen"] = finding.firstSeen;
+  if (!finding.lastSeen.empty()) out["lastSeen"] = finding.lastSeen;
+  if (finding.flapping) out["flapping"] = true;
   if (finding.suppressed) {
     out["suppressed"] = true;
     if (!finding.suppressionReason.empty()) out["suppressionReason"] = finding.suppressionReason;

@@ -2,6 +2,7 @@
 // Shaped like an item of Diagnosis status.findings (crds/kdiag.dev_diagnoses.yaml).
 #pragma once
 
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -44,10 +45,20 @@ struct Finding {
   std::vector<std::string> nextSteps;
   std::vector<Link> docs;
   std::vector<Link> logLinks;
+  std::string feedback;   // a prefilled "report a problem with this finding" link
+  std::string firstSeen;  // RFC 3339; carried across runs by the reconciler
+  std::string lastSeen;
+  bool flapping = false;
   bool suppressed = false;
   std::string suppressionReason;
+  // Values for the next-step templates and log links ({container}, {node}, {secret}, …), on top
+  // of {namespace}, {name} and {kind} of the resource. Not serialized.
+  std::map<std::string, std::string> params;
   bool operator==(const Finding&) const = default;
 };
+
+// "CODE Kind/namespace/name": how findings name each other in `related`.
+std::string FindingKey(const Finding& finding);
 
 // The status.findings item; optional and empty fields are left out.
 nlohmann::json ToJson(const Finding& finding);

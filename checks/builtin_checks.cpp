@@ -1,0 +1,12 @@
+#include "checks/builtin_checks.h"
+
+namespace kdiag {
+
+std::vector<CheckDefinition> BuiltinChecks(const BuiltinCheckOptions& options) {
+  std::vector<CheckDefinition> checks;
+  // checks.push_back(...) per area, in pipeline order: root checks first.
+  (void)options;
+  return checks;
+}
+
+}  // namespace kdiag
