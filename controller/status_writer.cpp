@@ -20,9 +20,24 @@ StatusWriter::StatusWriter(Client& client, Clock& clock, StatusWriteOptions opti
 
 Result<nlohmann::json> StatusWriter::Update(const ResourceType& type, std::string_view ns,
                                             std::string_view name, const StatusMutation& mutate) {
+  return UpdateFrom(type, ns, name, nullptr, mutate);
+}
+
+Result<nlohmann::json> StatusWriter::Update(const nlohmann::json& cached, const ResourceType& type,
+                                            const StatusMutation& mutate) {
+  const auto& metadata = cached.at("metadata");
+  return UpdateFrom(type, metadata.value("namespace", ""), metadata.value("name", ""), &cached,
+                    mutate);
+}
+
+Result<nlohmann::json> StatusWriter::UpdateFrom(const ResourceType& type, std::string_view ns,
+                                                std::string_view name, const nlohmann::json* cached,
+                                                const StatusMutation& mutate) {
   Backoff backoff(options_.backoff);
   for (int attempt = 1;; ++attempt) {
-    auto object = client_.Get(type, ns, name);
+    // The first attempt may start from a cached copy; a conflict means it was stale.
+    auto object = attempt == 1 && cached != nullptr ? Result<nlohmann::json>(*cached)
+                                                    : client_.Get(type, ns, name);
     if (!object) return object;
     const auto found = object->find("status");
     const nlohmann::json before =

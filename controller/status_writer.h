@@ -43,6 +43,10 @@ class StatusWriter {
   Result<nlohmann::json> Update(const ResourceType& type, std::string_view ns,
                                 std::string_view name, const StatusMutation& mutate);
 
+  // The same, starting from a copy of the object the caller already holds (an informer's),
+  // which saves the read when the copy is current; a conflict falls back to reading.
+  Result<nlohmann::json> Update(const nlohmann::json& cached, const ResourceType& type,
+                                const StatusMutation& mutate);
   // A JSON merge patch of the status: {"status": status_patch}. Needs no read and cannot
   // conflict, but sets only what it names and cannot tell whether a value changed meanwhile.
   Result<nlohmann::json> MergePatch(const ResourceType& type, std::string_view ns,
@@ -52,6 +56,10 @@ class StatusWriter {
   int64_t ConflictsRetried() const { return conflicts_retried_; }
 
  private:
+  Result<nlohmann::json> UpdateFrom(const ResourceType& type, std::string_view ns,
+                                    std::string_view name, const nlohmann::json* cached,
+                                    const StatusMutation& mutate);
+
   Client& client_;
   Clock& clock_;
   StatusWriteOptions options_;

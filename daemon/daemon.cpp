@@ -19,6 +19,8 @@
 #include "controller/kubeconfig.h"
 #include "controller/manager.h"
 #include "controller/metrics.h"
+#include "daemon/diagnosis_setup.h"
+#include "reconcilers/kdiag_resources.h"
 
 namespace kdiag {
 namespace {
@@ -44,8 +46,11 @@ class StatusLogger {
   std::jthread thread_;
 };
 
-const ResourceType kDiagnoses{"kdiag.dev", "v1alpha1", "diagnoses", true};
-const ResourceType kTroubleshootSessions{"kdiag.dev", "v1alpha1", "troubleshootsessions", true};
+// Until the configured sources are polled, root checks see no infrastructure signal.
+class NoRootSignals : public RootSignalsProvider {
+ public:
+  RootSignals Snapshot() const override { return {}; }
+};
 
 std::string LeaseNamespace(const LeaderElectionConfig& config) {
   if (!config.leaseNamespace.empty()) return config.leaseNamespace;
@@ -85,8 +90,12 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
                                 .userAgent = std::string("kdiag-controller/") + KDIAG_VERSION,
                                 .metrics = &metrics});
   Manager manager(client, SystemClock(), &metrics, registry.get());
-  // The caches of kdiag's own resources; the reconcilers that act on them register here too.
-  manager.AddInformer({.type = kDiagnoses});
+  ApiEventRecorder events(client, SystemClock(),
+                          {.reportingController = "kdiag.dev/controller",
+                           .reportingInstance = MakeLeaderIdentity().substr(0, 128)},
+                          registry.get());
+  NoRootSignals signals;
+  DiagnosisController diagnosis(config, client, manager, signals, events, *registry);
   manager.AddInformer({.type = kTroubleshootSessions});
   if (config.leaderElection.enabled) {
     manager.EnableLeaderElection({.leaseNamespace = LeaseNamespace(config.leaderElection),
@@ -143,6 +152,7 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
   stop.request_stop();
   runtime.join();  // controllers finish their reconciles, the lease is released
   status_logger.reset();
+  events.Flush();
   server.Stop();
   if (lost_leadership) return 1;
   spdlog::info("stopped cleanly");

@@ -22,6 +22,9 @@ struct DiagnosisOptions {
   std::vector<std::string> managementNamespaces = {"kube-system"};
   // Findings written into a Diagnosis status; the full list stays in the report.
   int maxFindingsInStatus = 50;
+  // Namespaces whose Diagnoses may diagnose another namespace or the whole cluster; any other
+  // Diagnosis diagnoses its own namespace only.
+  std::vector<std::string> trustedNamespaces = {"kdiag-system"};
 
   std::vector<FieldProblem> Validate() const;
 };

@@ -1,0 +1,70 @@
+#include "daemon/diagnosis_setup.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "checks/builtin_checks.h"
+#include "reconcilers/kdiag_resources.h"
+#include "reconcilers/watched_kinds.h"
+
+namespace kdiag {
+namespace {
+
+// Whether the controller may list a kind the server serves: optional kinds (Secrets' metadata,
+// node leases, custom resources) are left out rather than retried forever when RBAC forbids.
+bool MayList(Client& client, const WatchedKind& kind) {
+  auto page = client.List(kind.type, kind.ns, {.limit = 1});
+  if (page) return true;
+  spdlog::info("not watching {} ({}): {}", kind.kind, kind.type.resource, page.error().Describe());
+  return false;
+}
+
+}  // namespace
+
+DiagnosisController::DiagnosisController(const OperatorConfig& config, Client& client,
+                                         Manager& manager, const RootSignalsProvider& signals,
+                                         EventRecorder& events, prometheus::Registry& registry) {
+  std::set<std::string> served;  // "group/version/resource"
+  if (auto resources = client.ServerResources()) {
+    for (const auto& resource : *resources) {
+      served.insert(resource.type.ApiVersion() + "/" + resource.type.resource);
+      informers_.groupVersions.insert(resource.type.ApiVersion());
+    }
+  } else {
+    spdlog::warn("discovery failed ({}); watching the built-in kinds only",
+                 resources.error().Describe());
+  }
+  for (const auto& kind : DiagnosisWatchedKinds()) {
+    if (kind.optional && (!served.contains(kind.type.ApiVersion() + "/" + kind.type.resource) ||
+                          !MayList(client, kind))) {
+      continue;
+    }
+    informers_.byKind[kind.kind] =
+        &manager.AddInformer({.type = kind.type, .ns = kind.ns, .projection = kind.projection});
+  }
+
+  pipeline_ = std::make_unique<Pipeline>(BuiltinChecks(), PipelineOptions{});
+  reports_ = std::make_unique<InMemoryReportStore>();
+  metrics_ = std::make_unique<DiagnosisMetrics>(registry);
+  Informer& diagnoses = manager.AddInformer({.type = kDiagnoses});
+  reconciler_ =
+      std::make_unique<DiagnosisReconciler>(DiagnosisReconcilerDeps{.client = client,
+                                                                    .diagnoses = diagnoses,
+                                                                    .informers = informers_,
+                                                                    .pipeline = *pipeline_,
+                                                                    .signals = signals,
+                                                                    .reports = *reports_,
+                                                                    .events = events,
+                                                                    .clock = SystemClock(),
+                                                                    .metrics = metrics_.get(),
+                                                                    .registry = &registry},
+                                            config.diagnosis);
+  auto& loop = manager.AddController({.name = "diagnosis", .workers = 4},
+                                     [this](const std::string& key, const std::stop_token& stop) {
+                                       return reconciler_->Reconcile(key, stop);
+                                     });
+  loop.WatchPrimary(diagnoses);
+}
+
+}  // namespace kdiag

@@ -1,0 +1,49 @@
+// The cluster view of a Diagnosis run over the controller's informer caches. Cached objects
+// are compact byte strings; an object is parsed the first time a check reads it in a run and
+// shared after that, so a run over one namespace parses only that namespace's objects.
+// One view per run, used by one thread.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "checks/cluster_view.h"
+#include "controller/informer.h"
+
+namespace kdiag {
+
+// What the daemon watches, shared by all runs: kind → informer, and discovery's group/versions.
+struct InformerSet {
+  std::map<std::string, Informer*, std::less<>> byKind;
+  std::set<std::string, std::less<>> groupVersions;
+};
+
+class InformerClusterView : public ClusterView {
+ public:
+  explicit InformerClusterView(const InformerSet& informers) : informers_(informers) {}
+
+  Objects List(std::string_view kind, std::string_view ns) const override;
+  ObjectPtr Get(std::string_view kind, std::string_view ns, std::string_view name) const override;
+  Objects OwnedBy(std::string_view kind, std::string_view owner_uid) const override;
+  Objects PodsOnNode(std::string_view node) const override;
+  Objects EventsFor(std::string_view uid) const override;
+  bool Has(std::string_view kind) const override;
+  std::vector<std::string> Kinds() const override;
+  bool Serves(std::string_view group_version) const override;
+
+  // Objects parsed so far in this run.
+  size_t Parsed() const { return parsed_.size(); }
+
+ private:
+  const Store* StoreOf(std::string_view kind) const;
+  ObjectPtr Parse(const CachedObjectPtr& cached) const;
+  Objects ParseAll(const std::vector<CachedObjectPtr>& cached) const;
+
+  const InformerSet& informers_;
+  // Keyed by the cached object, which the entry keeps alive.
+  mutable std::unordered_map<const CachedObject*, std::pair<CachedObjectPtr, ObjectPtr>> parsed_;
+};
+
+}  // namespace kdiag
