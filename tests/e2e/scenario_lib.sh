@@ -1,0 +1,40 @@
+# What scenarios use to write the state only a kubelet or the scheduler would produce on a real
+# node: kwok runs pods as Running and Ready and leaves a pod alone once it has an IP, so a
+# status written after that stays as written.
+
+# Waits until the pods matching a selector exist and kwok has started them.
+wait_pods_running() { # selector [count]
+  local want=${2:-1}
+  for _ in $(seq 100); do
+    [[ $(kubectl -n "$ns" get pods -l "$1" -o jsonpath='{range .items[*]}{.status.podIP}{"\n"}{end}' | grep -c .) -ge $want ]] && return 0
+    sleep 0.2
+  done
+  fail "pods $1 did not start"
+  return 1
+}
+
+# The name of the first pod matching a selector.
+pod_of() { kubectl -n "$ns" get pods -l "$1" -o jsonpath='{.items[0].metadata.name}'; }
+
+# Writes a pod's status as the kubelet would (a JSON merge patch of .status).
+set_pod_status() { # pod json
+  kubectl -n "$ns" patch pod "$1" --subresource=status --type=merge -p "$2" >/dev/null
+}
+
+# Records a core/v1 Event about an object, as the kubelet or a controller would: joined to the
+# object by its UID.
+emit_event() { # kind name reason message [type] [component] [count]
+  local kind=$1 name=$2 reason=$3 message=$4 type=${5:-Warning} component=${6:-kubelet} count=${7:-1}
+  local api uid now
+  api=$(kubectl -n "$ns" get "$kind" "$name" -o jsonpath='{.apiVersion}')
+  uid=$(kubectl -n "$ns" get "$kind" "$name" -o jsonpath='{.metadata.uid}')
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  kubectl -n "$ns" create -f - >/dev/null <<JSON
+{"apiVersion": "v1", "kind": "Event",
+ "metadata": {"generateName": "$name.", "namespace": "$ns"},
+ "involvedObject": {"apiVersion": "$api", "kind": "$(kubectl -n "$ns" get "$kind" "$name" -o jsonpath='{.kind}')",
+                    "namespace": "$ns", "name": "$name", "uid": "$uid"},
+ "reason": "$reason", "message": $(jq -Rn --arg m "$message" '$m'), "type": "$type", "count": $count,
+ "firstTimestamp": "$now", "lastTimestamp": "$now", "source": {"component": "$component"}}
+JSON
+}
