@@ -8,7 +8,7 @@ namespace kdiag {
 
 const Store* InformerClusterView::StoreOf(std::string_view kind) const {
   const auto it = informers_.byKind.find(kind);
-  return it == informers_.byKind.end() ? nullptr : &it->second->store();
+  return it == informers_.byKind.end() ? nullptr : it->second;
 }
 
 ObjectPtr InformerClusterView::Parse(const CachedObjectPtr& cached) const {
@@ -67,7 +67,7 @@ bool InformerClusterView::Has(std::string_view kind) const {
 
 std::vector<std::string> InformerClusterView::Kinds() const {
   std::vector<std::string> kinds;
-  for (const auto& [kind, informer] : informers_.byKind) kinds.push_back(kind);
+  for (const auto& [kind, store] : informers_.byKind) kinds.push_back(kind);
   return kinds;
 }
 

@@ -10,13 +10,14 @@
 #include <unordered_map>
 
 #include "checks/cluster_view.h"
-#include "controller/informer.h"
+#include "controller/store.h"
 
 namespace kdiag {
 
-// What the daemon watches, shared by all runs: kind → informer, and discovery's group/versions.
+// What the daemon watches, shared by all runs: kind → the store of its informer, and
+// discovery's group/versions.
 struct InformerSet {
-  std::map<std::string, Informer*, std::less<>> byKind;
+  std::map<std::string, const Store*, std::less<>> byKind;
   std::set<std::string, std::less<>> groupVersions;
 };
 
