@@ -57,10 +57,51 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && br
 show curl -s "http://127.0.0.1:$port/readyz?verbose"
 show sh -c "curl -s http://127.0.0.1:$port/metrics | grep '^kdiag_'"
 
-say "A Diagnosis and a TroubleshootSession, as users apply them"
+say "A broken shop in namespace kdiag-demo (manifests/samples/broken-shop.yaml)"
 kubectl create namespace kdiag-demo --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-show kubectl -n kdiag-demo apply -f manifests/samples/diagnosis.yaml -f manifests/samples/troubleshootsession.yaml
-show kubectl -n kdiag-demo get diagnoses,troubleshootsessions
+kubectl apply -f - >/dev/null <<'YAML'
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: demo}
+spec: {controller: example.com/demo-ingress}
+YAML
+show kubectl -n kdiag-demo apply -f manifests/samples/broken-shop.yaml
+if kubectl get nodes -o jsonpath='{.items[*].metadata.annotations.kwok\.x-k8s\.io/node}' | grep -q fake; then
+  # kwok plays the kubelet on the local control plane: write what a kubelet reports for an image
+  # tag that does not exist (the pod's status and the kubelet's Event, tied to the pod's UID).
+  for _ in $(seq 50); do
+    pod=$(kubectl -n kdiag-demo get pods -l app=web -o jsonpath='{.items[0].metadata.name}' 2>/dev/null)
+    [[ -n $pod && -n $(kubectl -n kdiag-demo get pod "$pod" -o jsonpath='{.status.podIP}') ]] && break
+    sleep 0.2
+  done
+  image=registry.example/shop/web:v2.0.1-typo
+  kubectl -n kdiag-demo patch pod "$pod" --subresource=status --type=merge -p "{\"status\": {\"phase\": \"Pending\",
+    \"conditions\": [{\"type\": \"Ready\", \"status\": \"False\", \"reason\": \"ContainersNotReady\"}],
+    \"containerStatuses\": [{\"name\": \"web\", \"ready\": false, \"restartCount\": 0, \"image\": \"$image\", \"imageID\": \"\",
+      \"state\": {\"waiting\": {\"reason\": \"ImagePullBackOff\", \"message\": \"Back-off pulling image \\\"$image\\\"\"}}}]}}" >/dev/null
+  uid=$(kubectl -n kdiag-demo get pod "$pod" -o jsonpath='{.metadata.uid}')
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  kubectl -n kdiag-demo create -f - >/dev/null <<JSON
+{"apiVersion": "v1", "kind": "Event", "metadata": {"generateName": "$pod."},
+ "involvedObject": {"apiVersion": "v1", "kind": "Pod", "namespace": "kdiag-demo", "name": "$pod", "uid": "$uid"},
+ "reason": "Failed", "type": "Warning", "count": 3, "firstTimestamp": "$now", "lastTimestamp": "$now",
+ "source": {"component": "kubelet", "host": "kwok-node-0"},
+ "message": "Failed to pull image \"$image\": rpc error: code = NotFound desc = failed to pull and unpack image \"$image\": failed to resolve reference \"$image\": $image: not found"}
+JSON
+fi
+kubectl -n kdiag-demo wait --for=jsonpath='{.status.conditions[?(@.type=="PodScheduled")].reason}'=Unschedulable \
+  pod/report-builder --timeout=30s >/dev/null || true
+
+say "A Diagnosis of the namespace, as a user or a deployment pipeline applies it"
+show kubectl -n kdiag-demo apply -f manifests/samples/diagnosis.yaml
+show kubectl -n kdiag-demo wait --for=jsonpath='{.status.phase}'=Completed diagnosis/after-deploy --timeout=60s
+show kubectl -n kdiag-demo get diagnosis after-deploy -o wide
+show kubectl -n kdiag-demo get diagnosis after-deploy -o jsonpath='{range .status.checkpoints[*]}{.stage}/{.name}: {.result} {.message}{"\n"}{end}'
+show kubectl -n kdiag-demo get diagnosis after-deploy -o jsonpath='{range .status.findings[*]}{.code} {.severity} {.resource.kind}/{.resource.name}{" root cause: "}{.rootCause}{"\n  "}{.message}{"\n"}{end}'
+show kubectl -n kdiag-demo get diagnosis after-deploy -o jsonpath='{"Next steps for "}{.status.findings[0].code}{":\n"}{range .status.findings[0].nextSteps[*]}{"  - "}{@}{"\n"}{end}'
+
+say "A TroubleshootSession, as an SRE applies it"
+show kubectl -n kdiag-demo apply -f manifests/samples/troubleshootsession.yaml
 show kubectl explain troubleshootsession.spec.ttl
 
 say "The API refuses what kdiag must never do"
