@@ -10,7 +10,9 @@
 namespace kdiag {
 
 struct AddonSpec {
-  std::string name;                 // e.g. "coredns", "cluster-autoscaler"; shown in findings
+  // e.g. "coredns", "cluster-autoscaler"; shown in findings. Specs sharing a name are
+  // alternatives (other namespaces or labels of the same addon): the addon is what any matches.
+  std::string name;
   std::string kind = "Deployment";  // Deployment or DaemonSet
   std::string ns = "kube-system";
   // The workload: by name, or by label selector when the name varies between distributions.

@@ -13,6 +13,14 @@
 namespace kdiag {
 namespace {
 
+using ::testing::ElementsAre;
+
+TEST(Catalog, RootChecksComeFirst) {
+  std::vector<std::string> names;
+  for (const auto& check : BuiltinChecks()) names.push_back(check.name);
+  EXPECT_THAT(names, ElementsAre("global", "cluster", "capacity", "releases"));
+}
+
 TEST(Catalog, EveryCodeIsUniqueAndComplete) {
   std::set<std::string> codes;
   std::set<std::string> names;

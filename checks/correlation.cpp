@@ -39,7 +39,9 @@ void Correlate(const ClusterView& view, std::vector<Finding>& findings) {
   std::map<std::string, size_t> node_findings;
   for (size_t i = 0; i < findings.size(); ++i) {
     by_uid.emplace(findings[i].resource.uid, i);
-    if (findings[i].resource.kind == "Node" && !node_findings.contains(findings[i].resource.name)) {
+    // A cordoned node (informational) explains nothing about its pods.
+    if (findings[i].resource.kind == "Node" && findings[i].severity != Severity::kInfo &&
+        !node_findings.contains(findings[i].resource.name)) {
       node_findings.emplace(findings[i].resource.name, i);
     }
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 namespace kdiag {
 namespace {
 
@@ -21,6 +23,18 @@ std::map<std::string, std::string> TemplateValues(const Finding& finding, const 
   if (finding.resource.kind == "Node") values["node"] = finding.resource.name;
   for (const auto& [key, value] : finding.params) values[key] = value;
   return values;
+}
+
+// A "{word}" the template still holds: a value this finding does not have. Braces of other
+// kinds (jsonpath "{.status}", JSON '{"spec": …}') are part of a command.
+bool HasUnfilledPlaceholder(std::string_view text) {
+  for (size_t open = text.find('{'); open != std::string_view::npos;
+       open = text.find('{', open + 1)) {
+    size_t end = open + 1;
+    while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+    if (end > open + 1 && end < text.size() && text[end] == '}') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -73,7 +87,7 @@ void Enrich(Finding& finding, const CheckCode& code, const EnrichmentOptions& op
     auto filled = FillTemplate(step, values, false);
     // A step about a container, node or other detail this finding does not have is left out
     // rather than shown with a placeholder in it.
-    if (filled.find('{') == std::string::npos) finding.nextSteps.push_back(std::move(filled));
+    if (!HasUnfilledPlaceholder(filled)) finding.nextSteps.push_back(std::move(filled));
   }
 
   using std::chrono::duration_cast;

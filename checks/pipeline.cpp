@@ -40,11 +40,14 @@ class CatalogSink : public FindingSink {
       dropped_ = std::move(finding);
       return dropped_;
     }
+    if (finding.severity != Severity::kInfo) ++problems_;
     out_.push_back(std::move(finding));
     ++added_;
     return out_.back();
   }
   int added() const { return added_; }
+  // Findings of critical or warning severity: what fails a step.
+  int problems() const { return problems_; }
 
  private:
   const Pipeline& pipeline_;
@@ -52,6 +55,7 @@ class CatalogSink : public FindingSink {
   std::vector<Finding>& out_;
   Finding dropped_;  // where findings of unselected codes go
   int added_ = 0;
+  int problems_ = 0;
 };
 
 bool AnySelected(const CheckDefinition& check, const CheckSelection& selection) {
@@ -148,6 +152,7 @@ PipelineResult Pipeline::Run(const CheckContext& context) const {
   PipelineResult result;
   const Scope& scope = context.scope();
 
+  // Returns the number of critical and warning findings the step reported.
   auto run_step = [&](const CheckDefinition& check, const CheckContext& step_context,
                       const CheckSelection* selection) {
     Checkpoint checkpoint{check.name, check.stage, StepResult::kPassed, {}, {}};
@@ -161,10 +166,14 @@ PipelineResult Pipeline::Run(const CheckContext& context) const {
         checkpoint.result = StepResult::kError;
         checkpoint.message = fmt::format("timed out after {} ms; its findings so far are kept",
                                          options_.checkBudget.count());
-      } else if (sink.added() > 0) {
+      } else if (sink.problems() > 0) {
         checkpoint.result = StepResult::kFailed;
         checkpoint.message =
             fmt::format("{} finding{}", sink.added(), sink.added() == 1 ? "" : "s");
+      } else if (sink.added() > 0) {
+        // Informational findings (a cordoned node, a suspended CronJob) fail nothing.
+        checkpoint.message = fmt::format("{} informational finding{}", sink.added(),
+                                         sink.added() == 1 ? "" : "s");
       }
     } catch (const std::exception& e) {
       checkpoint.result = StepResult::kError;
@@ -172,6 +181,7 @@ PipelineResult Pipeline::Run(const CheckContext& context) const {
     }
     checkpoint.duration = Since(start);
     result.checkpoints.push_back(std::move(checkpoint));
+    return sink.problems();
   };
 
   // 1. Root checks: global infrastructure, the cluster, the management namespaces.
@@ -185,8 +195,9 @@ PipelineResult Pipeline::Run(const CheckContext& context) const {
                                     {}});
       continue;
     }
-    run_step(check, context, nullptr);
-    if (result.checkpoints.back().result == StepResult::kFailed) result.rootFailed = true;
+    // A root step in Error that still reported problems (alerts firing while another source
+    // is unreachable) gates like a failed one.
+    if (run_step(check, context, nullptr) > 0) result.rootFailed = true;
   }
 
   // 2. Namespace checks, unless a root failure already explains what they would find.

@@ -102,6 +102,40 @@ TEST_F(PipelineTest, AFailedRootCheckSkipsTheNamespaceChecksUnlessAskedToContinu
   EXPECT_EQ(continued.checkpoints[1].result, StepResult::kFailed);
 }
 
+TEST_F(PipelineTest, InformationalRootFindingsDoNotGate) {
+  view.Add(Object("Node", "", "bad-cordoned", "n1"));
+  view.Add(Object("Pod", "shop", "bad-pod", "p1"));
+  auto root = CheckContext(view, scope, now, signals, nullptr).ForNamespaces({}, true, false);
+  const auto result =
+      Pipeline(
+          {Reporting("cluster", Stage::kRoot, Code("KD9101", Severity::kInfo, "nodes"), "Node"),
+           Reporting("pods", Stage::kNamespace, Code("KD9001", Severity::kCritical, "pods"),
+                     "Pod")},
+          {})
+          .Run(root);
+  EXPECT_FALSE(result.rootFailed);
+  EXPECT_EQ(result.checkpoints[0].result, StepResult::kPassed);
+  EXPECT_EQ(result.checkpoints[0].message, "1 informational finding");
+  EXPECT_EQ(result.checkpoints[1].result, StepResult::kFailed);
+}
+
+TEST_F(PipelineTest, ARootStepInErrorThatFoundProblemsStillGates) {
+  view.Add(Object("Pod", "shop", "bad-pod", "p1"));
+  const auto result = Run(
+      {{"global",
+        Stage::kRoot,
+        {Code("KD9201", Severity::kCritical, "global")},
+        [](const CheckContext& ctx, FindingSink& sink) {
+          sink.Add("KD9201", *ctx.view().List("Pod", "shop")[0]);
+          throw std::runtime_error("source status-page unreachable: timeout");
+        }},
+       Reporting("pods", Stage::kNamespace, Code("KD9001", Severity::kCritical, "pods"), "Pod")});
+  EXPECT_TRUE(result.rootFailed);
+  EXPECT_EQ(result.checkpoints[0].result, StepResult::kError);
+  EXPECT_EQ(result.checkpoints[1].result, StepResult::kSkipped);
+  EXPECT_THAT(result.summary.verdict, HasSubstr("Root check global failed"));
+}
+
 TEST_F(PipelineTest, ACheckThatThrowsBecomesAnErrorCheckpointAndTheRunGoesOn) {
   view.Add(Object("Pod", "shop", "bad-pod", "p1"));
   auto result = Run(
@@ -233,7 +267,8 @@ TEST_F(PipelineTest, EnrichmentFillsDocsNextStepsLogLinksAndFeedback) {
   EXPECT_THAT(f.docs, ElementsAre(Link{"Docs", "https://docs/KD9001"},
                                   Link{"Runbook", "https://wiki/KD9001"}));
   // The step needing a container is left out: this finding has none.
-  EXPECT_THAT(f.nextSteps, ElementsAre("kubectl -n shop describe Pod bad-pod"));
+  EXPECT_THAT(f.nextSteps, ElementsAre("kubectl -n shop describe Pod bad-pod",
+                                       "kubectl -n shop get Pod bad-pod -o jsonpath='{.status}'"));
   ASSERT_EQ(f.logLinks.size(), 1u);
   EXPECT_EQ(
       f.logLinks[0].url,
