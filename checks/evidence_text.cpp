@@ -1,0 +1,50 @@
+#include "checks/evidence_text.h"
+
+#include <fmt/format.h>
+
+#include "checks/object_fields.h"
+
+namespace kdiag {
+
+std::string ConditionEvidence(const nlohmann::json& condition) {
+  std::string out =
+      fmt::format("condition {}={}", Str(condition, "type"), Str(condition, "status"));
+  if (auto reason = Str(condition, "reason"); !reason.empty()) out += fmt::format(" {}", reason);
+  if (auto message = Str(condition, "message"); !message.empty()) {
+    out += fmt::format(": {}", message);
+  }
+  return out;
+}
+
+int64_t EventCount(const nlohmann::json& event) {
+  if (auto series = Int(Obj(event, "series"), "count"); series > 0) return series;
+  return std::max<int64_t>(Int(event, "count", 1), 1);
+}
+
+std::string EventEvidence(const nlohmann::json& event) {
+  const auto count = EventCount(event);
+  const std::string times = count > 1 ? fmt::format(" (x{})", count) : std::string();
+  return fmt::format("Event {}{}: {}", Str(event, "reason"), times, Str(event, "message"));
+}
+
+std::vector<std::string> LatestEventsEvidence(const Objects& events, size_t limit) {
+  std::vector<std::string> out;
+  const size_t skip = events.size() > limit ? events.size() - limit : 0;
+  for (size_t i = skip; i < events.size(); ++i) out.push_back(EventEvidence(*events[i]));
+  return out;
+}
+
+Objects EventsWithReason(const ClusterView& view, std::string_view uid, std::string_view reason) {
+  Objects out = view.EventsFor(uid);
+  std::erase_if(out, [&](const ObjectPtr& event) { return Str(*event, "reason") != reason; });
+  return out;
+}
+
+std::string TextAfter(std::string_view text, std::string_view prefix, char terminator) {
+  const auto start = text.find(prefix);
+  if (start == std::string_view::npos) return {};
+  const auto rest = text.substr(start + prefix.size());
+  return std::string(rest.substr(0, rest.find(terminator)));
+}
+
+}  // namespace kdiag
