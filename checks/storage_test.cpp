@@ -4,6 +4,5 @@
 #include "checks/check_test_support.h"
 
 namespace kdiag {
-namespace {
-}  // namespace
+namespace {}  // namespace
 }  // namespace kdiag
