@@ -9,13 +9,12 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
-using testing::Fixture;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-class CapacityTest : public testing::CheckTest {
+class CapacityTest : public CheckAreaTest {
  protected:
-  std::vector<Finding> Check() { return Findings(CapacityChecks({})); }
+  std::vector<Finding> Check() { return Run(CapacityChecks({})); }
 
   static nlohmann::json WithCondition(nlohmann::json object, nlohmann::json condition) {
     for (auto& existing : object["status"]["conditions"]) {
@@ -26,17 +25,17 @@ class CapacityTest : public testing::CheckTest {
 };
 
 TEST_F(CapacityTest, HealthyQuotaBudgetAndAutoscalerAtItsMinimumGiveNoFinding) {
-  view.Add(Fixture("capacity/resourcequota.json"));
-  view.Add(Fixture("capacity/pdb.json"));
-  view.Add(Fixture("capacity/hpa.json"));
-  auto rs = Fixture("capacity/replicaset.json");
+  view.Add(LoadFixture("capacity/resourcequota.json"));
+  view.Add(LoadFixture("capacity/pdb.json"));
+  view.Add(LoadFixture("capacity/hpa.json"));
+  auto rs = LoadFixture("capacity/replicaset.json");
   rs["status"] = {{"replicas", 3}, {"readyReplicas", 3}, {"availableReplicas", 3}};
   view.Add(rs);
   EXPECT_THAT(Check(), IsEmpty());
 }
 
 TEST_F(CapacityTest, AQuotaUsedUpForAResource) {
-  auto quota = Fixture("capacity/resourcequota.json");
+  auto quota = LoadFixture("capacity/resourcequota.json");
   quota["status"]["used"]["pods"] = "10";
   quota["status"]["used"]["limits.memory"] = "8192Mi";
   view.Add(quota);
@@ -52,8 +51,8 @@ TEST_F(CapacityTest, AQuotaUsedUpForAResource) {
 }
 
 TEST_F(CapacityTest, PodsRejectedByALimitRangeAreReportedOnTheirController) {
-  view.Add(Fixture("capacity/replicaset.json"));
-  view.AddAll(Fixture("capacity/replicaset-events.json"));
+  view.Add(LoadFixture("capacity/replicaset.json"));
+  view.AddAll(LoadFixture("capacity/replicaset-events.json"));
   const auto findings = Check();
   ASSERT_EQ(findings.size(), 1u);
   const auto& f = findings[0];
@@ -67,8 +66,8 @@ TEST_F(CapacityTest, PodsRejectedByALimitRangeAreReportedOnTheirController) {
 }
 
 TEST_F(CapacityTest, ARejectionTheControllerGotPastOrAQuotaRejectionIsNotALimitRangeFinding) {
-  view.Add(Fixture("capacity/replicaset.json"));
-  auto events = Fixture("capacity/replicaset-events.json");
+  view.Add(LoadFixture("capacity/replicaset.json"));
+  auto events = LoadFixture("capacity/replicaset-events.json");
   auto created = events[0];
   created["metadata"]["name"] = "web-5f7d8c9b4.1879cf9a8b7c6d5e";
   created["reason"] = "SuccessfulCreate";
@@ -80,7 +79,7 @@ TEST_F(CapacityTest, ARejectionTheControllerGotPastOrAQuotaRejectionIsNotALimitR
   EXPECT_THAT(Check(), IsEmpty());
 
   MemoryClusterView quota_view;
-  quota_view.Add(Fixture("capacity/replicaset.json"));
+  quota_view.Add(LoadFixture("capacity/replicaset.json"));
   events[0]["message"] =
       "Error creating: pods \"web-5f7d8c9b4-xk2lq\" is forbidden: exceeded quota: compute, "
       "requested: pods=1, used: pods=10, limited: pods=10";
@@ -91,7 +90,7 @@ TEST_F(CapacityTest, ARejectionTheControllerGotPastOrAQuotaRejectionIsNotALimitR
 }
 
 TEST_F(CapacityTest, ABudgetRequiringEveryPodBlocksDrains) {
-  auto pdb = Fixture("capacity/pdb.json");
+  auto pdb = LoadFixture("capacity/pdb.json");
   pdb["spec"]["minAvailable"] = 3;
   pdb["status"]["desiredHealthy"] = 3;
   pdb["status"]["disruptionsAllowed"] = 0;
@@ -118,7 +117,7 @@ TEST_F(CapacityTest, ABudgetRequiringEveryPodBlocksDrains) {
 }
 
 TEST_F(CapacityTest, ABudgetWithUnhealthyPodsSaysSo) {
-  auto pdb = Fixture("capacity/pdb.json");
+  auto pdb = LoadFixture("capacity/pdb.json");
   pdb["spec"] = {{"maxUnavailable", "10%"}, {"selector", {{"matchLabels", {{"app", "web"}}}}}};
   pdb["status"]["currentHealthy"] = 2;
   pdb["status"]["desiredHealthy"] = 3;
@@ -132,7 +131,7 @@ TEST_F(CapacityTest, ABudgetWithUnhealthyPodsSaysSo) {
 }
 
 TEST_F(CapacityTest, ABudgetWithoutPodsBlocksNothing) {
-  auto pdb = Fixture("capacity/pdb.json");
+  auto pdb = LoadFixture("capacity/pdb.json");
   pdb["status"] = {{"currentHealthy", 0},
                    {"desiredHealthy", 2},
                    {"disruptionsAllowed", 0},
@@ -144,7 +143,7 @@ TEST_F(CapacityTest, ABudgetWithoutPodsBlocksNothing) {
 
 TEST_F(CapacityTest, AnAutoscalerThatCannotReadItsMetrics) {
   auto hpa = WithCondition(
-      Fixture("capacity/hpa.json"),
+      LoadFixture("capacity/hpa.json"),
       {{"type", "ScalingActive"},
        {"status", "False"},
        {"lastTransitionTime", "2026-11-23T09:31:07Z"},
@@ -155,7 +154,7 @@ TEST_F(CapacityTest, AnAutoscalerThatCannotReadItsMetrics) {
         "server could not find the requested resource (get pods.metrics.k8s.io)"}});
   hpa["status"].erase("currentMetrics");
   view.Add(hpa);
-  view.AddAll(Fixture("capacity/hpa-events.json"));
+  view.AddAll(LoadFixture("capacity/hpa-events.json"));
   const auto findings = Check();
   ASSERT_EQ(findings.size(), 1u);
   const auto& f = findings[0];
@@ -167,7 +166,7 @@ TEST_F(CapacityTest, AnAutoscalerThatCannotReadItsMetrics) {
 }
 
 TEST_F(CapacityTest, AnAutoscalerWithoutItsTarget) {
-  auto hpa = WithCondition(Fixture("capacity/hpa.json"),
+  auto hpa = WithCondition(LoadFixture("capacity/hpa.json"),
                            {{"type", "AbleToScale"},
                             {"status", "False"},
                             {"lastTransitionTime", "2026-11-23T09:12:40Z"},
@@ -186,7 +185,7 @@ TEST_F(CapacityTest, AnAutoscalerWithoutItsTarget) {
 }
 
 TEST_F(CapacityTest, AnAutoscalerPinnedAtItsMaximum) {
-  auto hpa = WithCondition(Fixture("capacity/hpa.json"),
+  auto hpa = WithCondition(LoadFixture("capacity/hpa.json"),
                            {{"type", "ScalingLimited"},
                             {"status", "True"},
                             {"lastTransitionTime", "2026-11-23T08:47:02Z"},

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "checks/builtin_checks.h"
+#include "checks/evidence_text.h"
 #include "checks/object_fields.h"
-#include "checks/status_evidence.h"
 
 namespace kdiag {
 namespace {

@@ -9,20 +9,19 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
-using testing::Fixture;
 using ::testing::HasSubstr;
 
-class ClusterCheckTest : public testing::CheckTest {
+class ClusterCheckTest : public CheckAreaTest {
  protected:
   ClusterCheckTest() {
-    view.Add(Fixture("cluster/node-kwok.json"));
-    view.Add(Fixture("cluster/apiservice-local.json"));
-    view.Add(Fixture("cluster/apiservice-metrics.json"));
+    view.Add(LoadFixture("cluster/node-kwok.json"));
+    view.Add(LoadFixture("cluster/apiservice-local.json"));
+    view.Add(LoadFixture("cluster/apiservice-metrics.json"));
     signals.apiServer = {{"/readyz", true, ""}, {"/livez", true, ""}};
     signals.apiLatency = std::chrono::milliseconds(42);
   }
 
-  std::vector<Finding> Check() { return Findings(ClusterRootCheck({})); }
+  std::vector<Finding> Check() { return Run(ClusterRootCheck({})); }
 
   static nlohmann::json& NodeCondition(nlohmann::json& node, std::string_view type) {
     for (auto& condition : node["status"]["conditions"]) {
@@ -51,24 +50,24 @@ class ClusterCheckTest : public testing::CheckTest {
   }
 
   static nlohmann::json LeaseRenewedAt(std::string time) {
-    auto lease = Fixture("cluster/lease.json");
+    auto lease = LoadFixture("cluster/lease.json");
     lease["spec"]["renewTime"] = std::move(time);
     return lease;
   }
 };
 
 TEST_F(ClusterCheckTest, HealthyNodesLeasesAndApisGiveNoFinding) {
-  view.Add(Fixture("cluster/node-ready.json"));
-  view.Add(Fixture("cluster/lease.json"));
-  const auto result = Run(ClusterRootCheck({}));
+  view.Add(LoadFixture("cluster/node-ready.json"));
+  view.Add(LoadFixture("cluster/lease.json"));
+  const auto result = RunPipeline(ClusterRootCheck({}));
   EXPECT_TRUE(result.findings.empty());
   EXPECT_EQ(result.checkpoints[0].result, StepResult::kPassed);
 }
 
 TEST_F(ClusterCheckTest, ANodeWhoseKubeletStoppedPostingIsNotReadyWithItsStaleLease) {
-  view.Add(Unreachable(Fixture("cluster/node-ready.json")));
+  view.Add(Unreachable(LoadFixture("cluster/node-ready.json")));
   view.Add(LeaseRenewedAt("2026-11-23T09:55:51.902114Z"));
-  view.AddAll(Fixture("cluster/node-events.json"));
+  view.AddAll(LoadFixture("cluster/node-events.json"));
   const auto findings = Check();
   ASSERT_EQ(findings.size(), 1u);
   const auto& f = findings[0];
@@ -89,7 +88,7 @@ TEST_F(ClusterCheckTest, ANodeWhoseKubeletStoppedPostingIsNotReadyWithItsStaleLe
 }
 
 TEST_F(ClusterCheckTest, ANodeWhoseKubeletReportsNotReady) {
-  auto node = Fixture("cluster/node-ready.json");
+  auto node = LoadFixture("cluster/node-ready.json");
   auto& ready = NodeCondition(node, "Ready");
   ready["status"] = "False";
   ready["reason"] = "KubeletNotReady";
@@ -106,7 +105,7 @@ TEST_F(ClusterCheckTest, ANodeWhoseKubeletReportsNotReady) {
 }
 
 TEST_F(ClusterCheckTest, PressureConditionsAreOneFindingPerNode) {
-  auto node = Fixture("cluster/node-ready.json");
+  auto node = LoadFixture("cluster/node-ready.json");
   auto& memory = NodeCondition(node, "MemoryPressure");
   memory["status"] = "True";
   memory["reason"] = "KubeletHasInsufficientMemory";
@@ -126,7 +125,7 @@ TEST_F(ClusterCheckTest, PressureConditionsAreOneFindingPerNode) {
 }
 
 TEST_F(ClusterCheckTest, ACordonedNodeIsInformation) {
-  auto node = Fixture("cluster/node-ready.json");
+  auto node = LoadFixture("cluster/node-ready.json");
   node["spec"]["unschedulable"] = true;
   node["spec"]["taints"] = {{{"key", "node.kubernetes.io/unschedulable"},
                              {"effect", "NoSchedule"},
@@ -143,7 +142,7 @@ TEST_F(ClusterCheckTest, ACordonedNodeIsInformation) {
 }
 
 TEST_F(ClusterCheckTest, AStaleLeaseOnANodeStillShownReady) {
-  view.Add(Fixture("cluster/node-ready.json"));
+  view.Add(LoadFixture("cluster/node-ready.json"));
   view.Add(LeaseRenewedAt("2026-11-23T09:58:50.000000Z"));
   const auto findings = Check();
   ASSERT_EQ(findings.size(), 1u);
@@ -155,17 +154,17 @@ TEST_F(ClusterCheckTest, AStaleLeaseOnANodeStillShownReady) {
   // A longer threshold: the same lease is fresh enough.
   BuiltinCheckOptions options;
   options.nodeLeaseStaleAfter = std::chrono::minutes(2);
-  EXPECT_TRUE(Findings(ClusterRootCheck(options)).empty());
+  EXPECT_TRUE(Run(ClusterRootCheck(options)).empty());
 }
 
 TEST_F(ClusterCheckTest, ANodeWithoutALeaseInTheViewIsNotStale) {
-  view.Add(Fixture("cluster/node-ready.json"));
+  view.Add(LoadFixture("cluster/node-ready.json"));
   view.AddKind("Lease");
   EXPECT_TRUE(Check().empty());
 }
 
 TEST_F(ClusterCheckTest, NetworkUnavailable) {
-  auto node = Fixture("cluster/node-ready.json");
+  auto node = LoadFixture("cluster/node-ready.json");
   auto& network = NodeCondition(node, "NetworkUnavailable");
   network["status"] = "True";
   network["reason"] = "NoRouteCreated";
@@ -201,7 +200,7 @@ TEST_F(ClusterCheckTest, SlowApiServer) {
 }
 
 TEST_F(ClusterCheckTest, AnUnavailableAggregatedApi) {
-  auto metrics = Fixture("cluster/apiservice-metrics.json");
+  auto metrics = LoadFixture("cluster/apiservice-metrics.json");
   metrics["status"]["conditions"][0] = {
       {"type", "Available"},
       {"status", "False"},

@@ -10,7 +10,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class GlobalCheckTest : public testing::CheckTest {};
+class GlobalCheckTest : public CheckAreaTest {};
 
 SourceResult Alertmanager() {
   return {"alertmanager-infra",
@@ -30,7 +30,7 @@ TEST_F(GlobalCheckTest, QuietSourcesPass) {
   signals.sources = {{"alertmanager-infra", "alertmanager", "", {}},
                      {"aws-health", "statusPage", "", {}},
                      {"registry", "httpProbe", "", {}}};
-  const auto result = Run(GlobalRootCheck());
+  const auto result = RunPipeline(GlobalRootCheck());
   EXPECT_TRUE(result.findings.empty());
   EXPECT_EQ(result.checkpoints[0].name, "global");
   EXPECT_EQ(result.checkpoints[0].result, StepResult::kPassed);
@@ -38,7 +38,7 @@ TEST_F(GlobalCheckTest, QuietSourcesPass) {
 
 TEST_F(GlobalCheckTest, EveryFiringAlertIsAFindingWithItsOwnSeverity) {
   signals.sources = {Alertmanager()};
-  const auto result = Run(GlobalRootCheck());
+  const auto result = RunPipeline(GlobalRootCheck());
   ASSERT_EQ(result.findings.size(), 2u);
   const auto& critical = result.findings[0];
   EXPECT_EQ(critical.code, "KD0001");
@@ -72,7 +72,7 @@ TEST_F(GlobalCheckTest, StatusPageIncidentsAndFailingProbesHaveTheirOwnCodes) {
        "httpProbe",
        "",
        {{"https://registry.example.com/v2/", Severity::kCritical, "HTTP 503 after 2.1s", {}}}}};
-  const auto findings = Findings(GlobalRootCheck());
+  const auto findings = Run(GlobalRootCheck());
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].code, "KD0002");
   EXPECT_EQ(findings[0].resource.name, "aws-health");
@@ -86,7 +86,7 @@ TEST_F(GlobalCheckTest, AnUnreachableSourceIsAnErrorAfterTheOthersAreReported) {
   signals.sources = {
       {"datadog-network", "alertmanager", "GET https://api.datadoghq.eu: timeout", {}},
       Alertmanager()};
-  const auto result = Run(GlobalRootCheck());
+  const auto result = RunPipeline(GlobalRootCheck());
   EXPECT_EQ(result.findings.size(), 2u);
   EXPECT_EQ(result.checkpoints[0].result, StepResult::kError);
   EXPECT_EQ(result.checkpoints[0].message,

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "checks/builtin_checks.h"
+#include "checks/evidence_text.h"
 #include "checks/label_selector.h"
 #include "checks/object_fields.h"
-#include "checks/status_evidence.h"
 
 namespace kdiag {
 namespace {

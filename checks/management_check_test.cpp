@@ -12,7 +12,6 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
-using testing::Fixture;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
@@ -30,16 +29,16 @@ CheckDefinition NotReadyPods() {
       }};
 }
 
-class ManagementCheckTest : public testing::CheckTest {
+class ManagementCheckTest : public CheckAreaTest {
  protected:
   ManagementCheckTest() {
-    view.Add(Fixture("management/coredns.json"));
+    view.Add(LoadFixture("management/coredns.json"));
     view.AddKind("DaemonSet");
     view.AddKind("Pod");
   }
 
   std::vector<Finding> Check(std::vector<CheckDefinition> namespace_checks = {NotReadyPods()}) {
-    return Findings(ManagementNamespacesRootCheck(options, std::move(namespace_checks)));
+    return Run(ManagementNamespacesRootCheck(options, std::move(namespace_checks)));
   }
 
   static nlohmann::json Unavailable(nlohmann::json deployment) {
@@ -53,8 +52,8 @@ class ManagementCheckTest : public testing::CheckTest {
 };
 
 TEST_F(ManagementCheckTest, HealthyAddonsAndPodsGiveNoFinding) {
-  view.Add(Fixture("management/calico-node.json"));
-  const auto result = Run(ManagementNamespacesRootCheck(options, {NotReadyPods()}));
+  view.Add(LoadFixture("management/calico-node.json"));
+  const auto result = RunPipeline(ManagementNamespacesRootCheck(options, {NotReadyPods()}));
   EXPECT_THAT(result.findings, IsEmpty());
   EXPECT_EQ(result.checkpoints[0].name, "management-namespaces");
   EXPECT_EQ(result.checkpoints[0].stage, Stage::kRoot);
@@ -70,7 +69,7 @@ TEST_F(ManagementCheckTest, ItsCodesAreTheAddonCodesAndThoseOfTheNamespaceChecks
 }
 
 TEST_F(ManagementCheckTest, NamespaceChecksRunOverTheManagementNamespacesUnfiltered) {
-  auto broken = Fixture("management/coredns-pod-crashing.json");
+  auto broken = LoadFixture("management/coredns-pod-crashing.json");
   view.Add(broken);
   auto app_pod = broken;
   app_pod["metadata"]["namespace"] = "shop";
@@ -90,9 +89,9 @@ TEST_F(ManagementCheckTest, NamespaceChecksRunOverTheManagementNamespacesUnfilte
 }
 
 TEST_F(ManagementCheckTest, AnAddonShortOfReplicasIsUnhealthyAndNamesItsPods) {
-  view.Add(Unavailable(Fixture("management/coredns.json")));
-  view.Add(Fixture("management/coredns-replicaset.json"));
-  view.Add(Fixture("management/coredns-pod-crashing.json"));
+  view.Add(Unavailable(LoadFixture("management/coredns.json")));
+  view.Add(LoadFixture("management/coredns-replicaset.json"));
+  view.Add(LoadFixture("management/coredns-pod-crashing.json"));
   const auto findings = Check({});
   ASSERT_EQ(findings.size(), 1u);
   const auto& f = findings[0];
@@ -112,9 +111,9 @@ TEST_F(ManagementCheckTest, AnAddonShortOfReplicasIsUnhealthyAndNamesItsPods) {
 }
 
 TEST_F(ManagementCheckTest, TheCrashingPodIsTheRootCauseOfTheUnhealthyAddon) {
-  view.Add(Unavailable(Fixture("management/coredns.json")));
-  view.Add(Fixture("management/coredns-replicaset.json"));
-  view.Add(Fixture("management/coredns-pod-crashing.json"));
+  view.Add(Unavailable(LoadFixture("management/coredns.json")));
+  view.Add(LoadFixture("management/coredns-replicaset.json"));
+  view.Add(LoadFixture("management/coredns-pod-crashing.json"));
   const auto findings = Check();
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].code, "KD1011");
@@ -124,7 +123,7 @@ TEST_F(ManagementCheckTest, TheCrashingPodIsTheRootCauseOfTheUnhealthyAddon) {
 }
 
 TEST_F(ManagementCheckTest, ARolloutThatKeepsTheAddonAvailableIsNotAProblem) {
-  auto rolling = Unavailable(Fixture("management/coredns.json"));
+  auto rolling = Unavailable(LoadFixture("management/coredns.json"));
   rolling["status"]["conditions"][1]["reason"] = "ReplicaSetUpdated";
   rolling["status"]["conditions"][1]["message"] =
       "ReplicaSet \"coredns-6f8b9d4c5d\" is progressing.";
@@ -133,7 +132,7 @@ TEST_F(ManagementCheckTest, ARolloutThatKeepsTheAddonAvailableIsNotAProblem) {
 }
 
 TEST_F(ManagementCheckTest, ADaemonSetAddonWithUnreadyPods) {
-  auto calico = Fixture("management/calico-node.json");
+  auto calico = LoadFixture("management/calico-node.json");
   calico["status"]["numberReady"] = 2;
   calico["status"]["numberAvailable"] = 2;
   calico["status"]["numberUnavailable"] = 1;
@@ -175,7 +174,7 @@ TEST_F(ManagementCheckTest, AViewWithoutTheKindCannotTellAnAddonIsMissing) {
 }
 
 TEST_F(ManagementCheckTest, AlternativeSpecsFindAnAddonOnce) {
-  auto autoscaler = Fixture("management/coredns.json");
+  auto autoscaler = LoadFixture("management/coredns.json");
   autoscaler["metadata"]["name"] = "cluster-autoscaler";
   autoscaler["metadata"]["uid"] = "4d5e6f70-8192-4a3b-bc4d-5e6f70819203";
   // Labelled as both alternatives match.
@@ -204,7 +203,7 @@ TEST_F(ManagementCheckTest, AnAddonNamedInTheConfigurationIsFoundByName) {
   EXPECT_EQ(findings[0].resource.name, "ingress-nginx-controller");
   EXPECT_EQ(findings[0].params.at("app"), "nginx-ingress");
 
-  auto controller = Unavailable(Fixture("management/coredns.json"));
+  auto controller = Unavailable(LoadFixture("management/coredns.json"));
   controller["metadata"]["name"] = "ingress-nginx-controller";
   controller["metadata"]["namespace"] = "ingress-nginx";
   controller["metadata"]["labels"] = {{"app.kubernetes.io/name", "ingress-nginx"}};
@@ -216,12 +215,12 @@ TEST_F(ManagementCheckTest, AnAddonNamedInTheConfigurationIsFoundByName) {
 }
 
 TEST_F(ManagementCheckTest, AFailingNamespaceCheckIsAnErrorThatKeepsTheAddonFindings) {
-  view.Add(Unavailable(Fixture("management/coredns.json")));
+  view.Add(Unavailable(LoadFixture("management/coredns.json")));
   CheckDefinition failing{
       "pods", Stage::kNamespace, {CrashLoopCode()}, [](const CheckContext&, FindingSink&) {
         throw std::runtime_error("cannot read pods");
       }};
-  const auto result = Run(ManagementNamespacesRootCheck(options, {failing}));
+  const auto result = RunPipeline(ManagementNamespacesRootCheck(options, {failing}));
   ASSERT_EQ(result.findings.size(), 1u);
   EXPECT_EQ(result.findings[0].code, "KD0202");
   EXPECT_EQ(result.checkpoints[0].result, StepResult::kError);

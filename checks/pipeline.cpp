@@ -172,8 +172,8 @@ PipelineResult Pipeline::Run(const CheckContext& context) const {
             fmt::format("{} finding{}", sink.added(), sink.added() == 1 ? "" : "s");
       } else if (sink.added() > 0) {
         // Informational findings (a cordoned node, a suspended CronJob) fail nothing.
-        checkpoint.message = fmt::format("{} informational finding{}", sink.added(),
-                                         sink.added() == 1 ? "" : "s");
+        checkpoint.message =
+            fmt::format("{} informational finding{}", sink.added(), sink.added() == 1 ? "" : "s");
       }
     } catch (const std::exception& e) {
       checkpoint.result = StepResult::kError;

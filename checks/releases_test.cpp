@@ -9,17 +9,16 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
-using testing::Fixture;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-class ReleasesTest : public testing::CheckTest {
+class ReleasesTest : public CheckAreaTest {
  protected:
-  std::vector<Finding> Check() { return Findings(ReleaseChecks({})); }
+  std::vector<Finding> Check() { return Run(ReleaseChecks({})); }
 
   // The next revision of release web as Helm writes it.
   static nlohmann::json WebRevision(int version, std::string status, std::string modified_at) {
-    auto secret = Fixture("releases/helm-release-secrets.json")[1];
+    auto secret = LoadFixture("releases/helm-release-secrets.json")[1];
     secret["metadata"]["name"] = "sh.helm.release.v1.web.v" + std::to_string(version);
     secret["metadata"]["uid"] = "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0" + std::to_string(version);
     secret["metadata"]["creationTimestamp"] = "2026-11-23T09:00:00Z";
@@ -43,10 +42,10 @@ class ReleasesTest : public testing::CheckTest {
 };
 
 TEST_F(ReleasesTest, DeployedReleasesHealthyApplicationsAndReadyResourcesGiveNoFinding) {
-  view.AddAll(Fixture("releases/helm-release-secrets.json"));
-  view.Add(Fixture("releases/flux-helmrelease.json"));
-  view.Add(Fixture("releases/argo-application.json"));
-  view.Add(Fixture("releases/certificate.json"));
+  view.AddAll(LoadFixture("releases/helm-release-secrets.json"));
+  view.Add(LoadFixture("releases/flux-helmrelease.json"));
+  view.Add(LoadFixture("releases/argo-application.json"));
+  view.Add(LoadFixture("releases/certificate.json"));
   // An old failed revision does not matter once a newer one is deployed.
   view.Add(WebRevision(3, "failed", "1795420000"));
   view.Add(WebRevision(4, "deployed", "1795421000"));
@@ -54,7 +53,7 @@ TEST_F(ReleasesTest, DeployedReleasesHealthyApplicationsAndReadyResourcesGiveNoF
 }
 
 TEST_F(ReleasesTest, AFailedLatestRevision) {
-  view.AddAll(Fixture("releases/helm-release-secrets.json"));
+  view.AddAll(LoadFixture("releases/helm-release-secrets.json"));
   view.Add(WebRevision(3, "failed", "1795426200"));
   const auto findings = Check();
   ASSERT_EQ(findings.size(), 1u);
@@ -72,7 +71,7 @@ TEST_F(ReleasesTest, AFailedLatestRevision) {
 }
 
 TEST_F(ReleasesTest, AReleasePendingForLong) {
-  view.AddAll(Fixture("releases/helm-release-secrets.json"));
+  view.AddAll(LoadFixture("releases/helm-release-secrets.json"));
   view.Add(WebRevision(3, "pending-upgrade", "1795426200"));
   const auto findings = Check();
   ASSERT_EQ(findings.size(), 1u);
@@ -96,7 +95,7 @@ TEST_F(ReleasesTest, WithoutModifiedAtThePendingTimeIsTheSecretsCreation) {
 }
 
 TEST_F(ReleasesTest, AHelmReleaseFilterSelectsTheReleasesOwnSecrets) {
-  view.AddAll(Fixture("releases/helm-release-secrets.json"));
+  view.AddAll(LoadFixture("releases/helm-release-secrets.json"));
   view.Add(WebRevision(3, "failed", "1795426200"));
   scope.filters.helmRelease = "web";
   EXPECT_EQ(Check().size(), 1u);
@@ -105,7 +104,7 @@ TEST_F(ReleasesTest, AHelmReleaseFilterSelectsTheReleasesOwnSecrets) {
 }
 
 TEST_F(ReleasesTest, AFluxHelmReleaseDeployingIntoTheNamespaceIsNotReady) {
-  auto release = NotReady(Fixture("releases/flux-helmrelease.json"), "UpgradeFailed",
+  auto release = NotReady(LoadFixture("releases/flux-helmrelease.json"), "UpgradeFailed",
                           "Helm upgrade failed for release shop/api with chart api@1.8.3: "
                           "context deadline exceeded");
   release["status"]["conditions"][1] = {
@@ -137,7 +136,7 @@ TEST_F(ReleasesTest, AFluxHelmReleaseDeployingIntoTheNamespaceIsNotReady) {
 }
 
 TEST_F(ReleasesTest, ADegradedArgoApplication) {
-  auto app = Fixture("releases/argo-application.json");
+  auto app = LoadFixture("releases/argo-application.json");
   app["status"]["health"] = {{"status", "Degraded"},
                              {"message", "Deployment \"frontend\" exceeded its progress deadline"}};
   app["status"]["resources"][0]["health"] = app["status"]["health"];
@@ -155,7 +154,7 @@ TEST_F(ReleasesTest, ADegradedArgoApplication) {
 }
 
 TEST_F(ReleasesTest, AnArgoApplicationOutOfSyncIsOnlyAProblemWhenItsSyncFailed) {
-  auto app = Fixture("releases/argo-application.json");
+  auto app = LoadFixture("releases/argo-application.json");
   app["status"]["sync"]["status"] = "OutOfSync";
   view.Add(app);
   EXPECT_THAT(Check(), IsEmpty());
@@ -183,11 +182,11 @@ TEST_F(ReleasesTest, AnArgoApplicationOutOfSyncIsOnlyAProblemWhenItsSyncFailed) 
 }
 
 TEST_F(ReleasesTest, AnyCustomResourceNotReady) {
-  view.Add(NotReady(Fixture("releases/certificate.json"), "Failed",
+  view.Add(NotReady(LoadFixture("releases/certificate.json"), "Failed",
                     "The certificate request has failed to complete and will be retried: Failed "
                     "to wait for order resource \"shop-tls-1-1844416154\" to become ready"));
   // Built-in kinds have their own checks, even with a Ready condition.
-  auto claim = NotReady(Fixture("releases/certificate.json"), "Failed", "");
+  auto claim = NotReady(LoadFixture("releases/certificate.json"), "Failed", "");
   claim["apiVersion"] = "v1";
   claim["kind"] = "PersistentVolumeClaim";
   claim["metadata"]["uid"] = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d";
