@@ -4,8 +4,7 @@ namespace kdiag {
 
 std::vector<CheckDefinition> BuiltinChecks(const BuiltinCheckOptions& options) {
   std::vector<CheckDefinition> checks;
-  // checks.push_back(...) per area, in pipeline order: root checks first.
-  (void)options;
+  checks.push_back(PodChecks(options));
   return checks;
 }
 
