@@ -78,6 +78,16 @@ std::string TerminationLine(const nlohmann::json& terminated, Timestamp now) {
   return line;
 }
 
+// What an OOM kill is measured against.
+void AddMemoryLimit(const PodFacts& facts, PodProblem& problem) {
+  const auto* spec = ContainerSpec(facts.pod, problem.container);
+  if (!spec) return;
+  const auto limit = Str(Obj(Obj(*spec, "resources"), "limits"), "memory");
+  problem.evidence.push_back(
+      limit.empty() ? fmt::format("container {} has no memory limit", problem.container)
+                    : fmt::format("memory limit of {}: {}", problem.container, limit));
+}
+
 void AddLatest(const Objects& events, std::string_view reason, std::string_view container,
                PodProblem& problem) {
   auto matching = EventsWithReason(events, reason, container);
@@ -108,8 +118,8 @@ bool RestartedByProbe(const PodFacts& facts, const nlohmann::json& status) {
   return !started || EventTime(*kills.back()) >= *started;
 }
 
-PodProblem Started(const PodFacts& facts, const nlohmann::json& status, std::string code,
-                   std::string message) {
+PodProblem ContainerProblemOf(const PodFacts& facts, const nlohmann::json& status, std::string code,
+                              std::string message) {
   PodProblem problem;
   problem.code = std::move(code);
   problem.container = std::string(Str(status, "name"));
@@ -127,12 +137,12 @@ PodProblem ConfigProblem(const PodFacts& facts, const nlohmann::json& status) {
   const auto message = Str(Obj(Obj(status, "state"), "waiting"), "message");
   PodProblem problem;
   if (auto secret = QuotedAfter(message, "secret "); !secret.empty()) {
-    problem = Started(
+    problem = ContainerProblemOf(
         facts, status, "KD1020",
         fmt::format("Container {} cannot be created: Secret {} does not exist", name, secret));
     problem.params["secret"] = secret;
   } else if (auto map = QuotedAfter(message, "configmap "); !map.empty()) {
-    problem = Started(
+    problem = ContainerProblemOf(
         facts, status, "KD1021",
         fmt::format("Container {} cannot be created: ConfigMap {} does not exist", name, map));
     problem.params["configmap"] = map;
@@ -144,14 +154,15 @@ PodProblem ConfigProblem(const PodFacts& facts, const nlohmann::json& status) {
     const bool in_secret = rest.find(" in Secret ") != std::string_view::npos;
     auto object = rest.substr(rest.rfind(' ') + 1);
     object = object.substr(object.find('/') + 1);
-    problem = Started(facts, status, "KD1022",
-                      fmt::format("Container {} cannot be created: {} {} has no key {}", name,
-                                  in_secret ? "Secret" : "ConfigMap", object, key));
+    problem =
+        ContainerProblemOf(facts, status, "KD1022",
+                           fmt::format("Container {} cannot be created: {} {} has no key {}", name,
+                                       in_secret ? "Secret" : "ConfigMap", object, key));
     problem.params["key"] = std::string(key);
     problem.params[in_secret ? "secret" : "configmap"] = std::string(object);
   } else {
-    problem = Started(facts, status, "KD1023",
-                      fmt::format("Container {} cannot be created: {}", name, message));
+    problem = ContainerProblemOf(facts, status, "KD1023",
+                                 fmt::format("Container {} cannot be created: {}", name, message));
   }
   AddLatest(facts.events, "Failed", name, problem);
   return problem;
@@ -167,28 +178,31 @@ PodProblem CrashProblem(const PodFacts& facts, const nlohmann::json& status, boo
   PodProblem problem;
   if (init) {
     const auto termination = Classify(terminated);
-    problem = Started(facts, status, "KD1026",
-                      fmt::format("Init container {} fails: it {}; the pod cannot start", name,
-                                  termination.what));
+    problem = ContainerProblemOf(facts, status, "KD1026",
+                                 fmt::format("Init container {} fails: it {}; the pod cannot start",
+                                             name, termination.what));
   } else if (RestartedByProbe(facts, status)) {
-    problem = Started(facts, status, "KD1041",
-                      fmt::format("Container {} is restarted by its liveness probe ({} restarts)",
-                                  name, restarts));
+    problem = ContainerProblemOf(
+        facts, status, "KD1041",
+        fmt::format("Container {} is restarted by its liveness probe ({} restarts)", name,
+                    restarts));
     for (const auto* event : ProbeEvents(facts.events, "Unhealthy", name,
                                          {"liveness probe failed", "startup probe failed"})) {
       problem.evidence.push_back(EventLine(*event));
     }
     AddLatest(facts.events, "Killing", name, problem);
   } else if (terminated.empty()) {
-    problem = Started(facts, status, "KD1018",
-                      fmt::format("Container {} keeps crashing ({} restarts)", name, restarts));
+    problem = ContainerProblemOf(
+        facts, status, "KD1018",
+        fmt::format("Container {} keeps crashing ({} restarts)", name, restarts));
   } else {
     const auto termination = Classify(terminated);
-    problem =
-        Started(facts, status, termination.code,
-                fmt::format("Container {} {} ({} restarts)", name, termination.what, restarts));
+    problem = ContainerProblemOf(
+        facts, status, termination.code,
+        fmt::format("Container {} {} ({} restarts)", name, termination.what, restarts));
   }
   if (!terminated.empty()) problem.evidence.push_back(TerminationLine(terminated, facts.now));
+  if (problem.code == "KD1010") AddMemoryLimit(facts, problem);
   AddLatest(facts.events, "BackOff", name, problem);
   problem.wantsLogTail = true;
   return problem;
@@ -198,10 +212,10 @@ std::optional<PodProblem> RunningProblem(const PodFacts& facts, const nlohmann::
   const auto name = Str(status, "name");
   const auto restarts = Int(status, "restartCount");
   if (RestartedByProbe(facts, status)) {
-    auto problem =
-        Started(facts, status, "KD1041",
-                fmt::format("Container {} was restarted by its liveness probe ({} restarts)", name,
-                            restarts));
+    auto problem = ContainerProblemOf(
+        facts, status, "KD1041",
+        fmt::format("Container {} was restarted by its liveness probe ({} restarts)", name,
+                    restarts));
     for (const auto* event : ProbeEvents(facts.events, "Unhealthy", name,
                                          {"liveness probe failed", "startup probe failed"})) {
       problem.evidence.push_back(EventLine(*event));
@@ -218,7 +232,8 @@ std::optional<PodProblem> RunningProblem(const PodFacts& facts, const nlohmann::
       facts.now - *started >= kReadinessGrace) {
     const auto failures = ProbeEvents(facts.events, "Unhealthy", name, {"readiness probe failed"});
     if (!failures.empty()) {
-      auto problem = Started(facts, status, "KD1040",
+      auto problem =
+          ContainerProblemOf(facts, status, "KD1040",
                              fmt::format("Container {} runs but its readiness probe fails; the "
                                          "pod receives no Service traffic",
                                          name));
@@ -231,13 +246,14 @@ std::optional<PodProblem> RunningProblem(const PodFacts& facts, const nlohmann::
     const auto& last = Obj(Obj(status, "lastState"), "terminated");
     // Repeated OOM kills are the more useful thing to say about a container restarting often.
     const bool oom = Str(last, "reason") == "OOMKilled";
-    auto problem = Started(
+    auto problem = ContainerProblemOf(
         facts, status, oom ? "KD1010" : "KD1046",
         oom ? fmt::format("Container {} runs now but has been killed for running out of memory "
                           "({} restarts)",
                           name, restarts)
             : fmt::format("Container {} runs now but has restarted {} times", name, restarts));
     if (!last.empty()) problem.evidence.push_back(TerminationLine(last, facts.now));
+    if (oom) AddMemoryLimit(facts, problem);
     problem.wantsLogTail = true;
     return problem;
   }
@@ -254,17 +270,17 @@ std::optional<PodProblem> ContainerProblem(const PodFacts& facts, const nlohmann
   if (auto pull = ImagePullProblem(facts, status)) return pull;
   if (reason == "CreateContainerConfigError") return ConfigProblem(facts, status);
   if (reason == "CreateContainerError") {
-    auto problem = Started(facts, status, "KD1024",
-                           fmt::format("Container {} cannot be created: {}", name, message));
+    auto problem = ContainerProblemOf(
+        facts, status, "KD1024", fmt::format("Container {} cannot be created: {}", name, message));
     AddLatest(facts.events, "Failed", name, problem);
     return problem;
   }
   if (reason == "RunContainerError") {
     const auto start = StartFailure(message);
-    auto problem =
-        Started(facts, status, start ? start->code : "KD1025",
-                fmt::format("Container {} {}", name,
-                            start ? start->what : "cannot be started: " + std::string(message)));
+    auto problem = ContainerProblemOf(
+        facts, status, start ? start->code : "KD1025",
+        fmt::format("Container {} {}", name,
+                    start ? start->what : "cannot be started: " + std::string(message)));
     AddLatest(facts.events, "Failed", name, problem);
     return problem;
   }

@@ -837,7 +837,9 @@ TEST_F(PodChecksTest, HighRestartCountWhileRunning) {
 TEST_F(PodChecksTest, RepeatedOomKillsOfARunningContainerAreReportedAsSuch) {
   App()["restartCount"] = 9;
   LastTerminated("OOMKilled", 137);
-  EXPECT_EQ(Only().code, "KD1010");
+  const auto f = Only();
+  EXPECT_EQ(f.code, "KD1010");
+  EXPECT_THAT(f.evidence, Contains("memory limit of app: 512Mi"));
 }
 
 TEST_F(PodChecksTest, ContainersWithTheSameProblemShareOneFinding) {
