@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <set>
+#include <map>
 
 namespace kdiag {
 namespace {
@@ -35,11 +35,16 @@ std::string CatalogMarkdown(const std::vector<CheckDefinition>& checks) {
       "documentation links per code in the operator configuration (`diagnosis.docs`), and "
       "suppress a finding with the annotation `kdiag.dev/ignore: CODE[,CODE]` (reason in "
       "`kdiag.dev/ignore-reason`) on the object or an owner.\n";
-  std::set<std::string> seen;
+  // A code is listed under the last check declaring it: the management-namespaces root check
+  // also declares the pod and workload codes it reports, which belong to those areas.
+  std::map<std::string, const CheckDefinition*> owner;
+  for (const auto& check : checks) {
+    for (const auto& code : check.codes) owner[code.code] = &check;
+  }
   for (const auto& check : checks) {
     std::vector<const CheckCode*> codes;
     for (const auto& code : check.codes) {
-      if (seen.insert(code.code).second) codes.push_back(&code);
+      if (owner[code.code] == &check) codes.push_back(&code);
     }
     if (codes.empty()) continue;
     out += fmt::format("\n## {} ({} stage)\n\n", check.name, ToString(check.stage));

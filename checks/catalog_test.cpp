@@ -18,7 +18,8 @@ using ::testing::ElementsAre;
 TEST(Catalog, RootChecksComeFirst) {
   std::vector<std::string> names;
   for (const auto& check : BuiltinChecks()) names.push_back(check.name);
-  EXPECT_THAT(names, ElementsAre("global", "cluster", "capacity", "releases"));
+  EXPECT_THAT(names, ElementsAre("global", "cluster", "management-namespaces", "pods", "workloads",
+                                 "networking", "storage", "capacity", "releases"));
 }
 
 TEST(Catalog, EveryCodeIsUniqueAndComplete) {

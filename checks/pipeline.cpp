@@ -93,8 +93,11 @@ std::string Verdict(const PipelineResult& result) {
   if (result.rootFailed) {
     const auto failed =
         std::find_if(result.checkpoints.begin(), result.checkpoints.end(), [](const Checkpoint& c) {
-          return c.stage == Stage::kRoot && c.result == StepResult::kFailed;
+          return c.stage == Stage::kRoot &&
+                 (c.result == StepResult::kFailed || c.result == StepResult::kError);
         });
+    // rootFailed is only set by a root step that failed or erred after reporting problems.
+    assert(failed != result.checkpoints.end());
     prefix = fmt::format("Root check {} failed", failed->name);
     const bool skipped =
         std::any_of(result.checkpoints.begin(), result.checkpoints.end(), [](const Checkpoint& c) {

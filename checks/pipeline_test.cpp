@@ -36,7 +36,8 @@ CheckCode Code(std::string code, Severity severity, std::string category) {
           category,
           "",
           {{"Docs", "https://docs/" + code}},
-          {"kubectl -n {namespace} describe {kind} {name}", "kubectl logs {name} -c {container}"}};
+          {"kubectl -n {namespace} describe {kind} {name}", "kubectl logs {name} -c {container}",
+           "kubectl -n {namespace} get {kind} {name} -o jsonpath='{.status}'"}};
 }
 
 // A check reporting `code` on every object of `kind` in scope whose name starts with "bad".
