@@ -112,16 +112,6 @@ void CheckQuotas(const CheckContext& ctx, FindingSink& sink) {
   }
 }
 
-// The LimitRanger admission plugin's rejections name the rule they break.
-bool IsLimitRangeRejection(std::string_view message) {
-  for (std::string_view marker :
-       {"LimitRange", "usage per Container", "usage per Pod", "limit to request ratio per",
-        "usage per PersistentVolumeClaim"}) {
-    if (message.find(marker) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
 void CheckLimitRangeRejections(const CheckContext& ctx, FindingSink& sink) {
   for (const char* kind : {"ReplicaSet", "StatefulSet", "DaemonSet", "Job"}) {
     for (const auto& workload : ctx.InScope(kind)) {

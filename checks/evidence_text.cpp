@@ -62,4 +62,14 @@ std::string TextAfter(std::string_view text, std::string_view prefix, char termi
   return std::string(rest.substr(0, rest.find(terminator)));
 }
 
+// The LimitRanger admission plugin's rejections name the rule they break.
+bool IsLimitRangeRejection(std::string_view message) {
+  for (std::string_view marker :
+       {"LimitRange", "usage per Container", "usage per Pod", "limit to request ratio per",
+        "usage per PersistentVolumeClaim"}) {
+    if (message.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace kdiag

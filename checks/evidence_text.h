@@ -34,4 +34,8 @@ Objects EventsWithReason(const ClusterView& view, std::string_view uid, std::str
 // how a name is picked out of a controller's message (`volume "pvc-1a2b"`).
 std::string TextAfter(std::string_view text, std::string_view prefix, char terminator);
 
+// Whether an admission error is the LimitRanger's (it names the rule broken): the capacity
+// checks report those (KD5002), not the workloads' generic create failure.
+bool IsLimitRangeRejection(std::string_view message);
+
 }  // namespace kdiag

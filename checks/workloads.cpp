@@ -328,6 +328,7 @@ void CheckReplicaSet(const CheckContext& ctx, const nlohmann::json& rs, FindingS
   if (!failing && (events.empty() || !short_of_pods)) return;
 
   const std::string message(failing ? Str(*failure, "message") : Str(*events.back(), "message"));
+  if (IsLimitRangeRejection(message)) return;  // KD5002's
   const auto code = CreateFailureCode(message);
   Finding& f = sink.Add(code, rs);
   f.message = fmt::format("ReplicaSet {} cannot create pods ({} of {}): {}", Name(rs),

@@ -29,9 +29,9 @@ TEST_F(WorkloadChecksTest, DeploymentsStuckOrShortOfReplicasForLong) {
   EXPECT_EQ(stuck.severity, Severity::kCritical);
   EXPECT_EQ(stuck.category, "workloads");
   EXPECT_EQ(stuck.message, "The rollout of Deployment web made no progress for 600s and stopped");
-  EXPECT_THAT(stuck.evidence,
-              Contains("condition Progressing=False (ProgressDeadlineExceeded) since 2026-11-23T09:12:00Z: ReplicaSet "
-                       "\"web-7c9f8d6b5\" has timed out progressing."));
+  EXPECT_THAT(stuck.evidence, Contains("condition Progressing=False (ProgressDeadlineExceeded) "
+                                       "since 2026-11-23T09:12:00Z: ReplicaSet "
+                                       "\"web-7c9f8d6b5\" has timed out progressing."));
   EXPECT_THAT(stuck.nextSteps,
               ElementsAre("kubectl -n shop rollout status deployment/web",
                           "kubectl -n shop describe replicaset web-7c9f8d6b5",
@@ -42,7 +42,8 @@ TEST_F(WorkloadChecksTest, DeploymentsStuckOrShortOfReplicasForLong) {
   const auto& unavailable = Only(findings, "KD2002", "cart");
   EXPECT_EQ(unavailable.message, "Deployment cart has 2 of 2 replicas unavailable");
   EXPECT_THAT(unavailable.evidence,
-              Contains("condition Available=False (MinimumReplicasUnavailable) since 2026-11-23T09:30:00Z: Deployment does "
+              Contains("condition Available=False (MinimumReplicasUnavailable) since "
+                       "2026-11-23T09:30:00Z: Deployment does "
                        "not have minimum availability."));
   EXPECT_THAT(unavailable.evidence,
               Contains("pod cart-84d5f9c7b-b7c8d not Ready for 30m (ContainersNotReady: "
@@ -70,7 +71,8 @@ TEST_F(WorkloadChecksTest, ReplicaSetCreateFailuresBySplitCause) {
 
   const auto& quota = Only(findings, "KD2003", "worker-6d4b8c7f9");
   EXPECT_THAT(quota.message, HasSubstr("exceeded quota: compute-resources"));
-  EXPECT_THAT(quota.evidence, Contains(HasSubstr("condition ReplicaFailure=True (FailedCreate) since ")));
+  EXPECT_THAT(quota.evidence,
+              Contains(HasSubstr("condition ReplicaFailure=True (FailedCreate) since ")));
   EXPECT_THAT(quota.evidence,
               Contains("Event FailedCreate (x14): Error creating: pods \"worker-6d4b8c7f9-7xk2m\" "
                        "is forbidden: exceeded quota: compute-resources, requested: "
