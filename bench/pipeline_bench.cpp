@@ -93,7 +93,11 @@ int main(int argc, char** argv) {
     if (decoded) stores[kind].Upsert(*decoded);
   });
   kdiag::InformerSet informers;
-  for (const auto& [kind, store] : stores) informers.byKind[kind] = &store;
+  std::map<std::string, std::string> api_versions;
+  for (const auto& kind : kdiag::DiagnosisWatchedKinds()) {
+    api_versions[kind.kind] = kind.type.ApiVersion();
+  }
+  for (const auto& [kind, store] : stores) informers.byKind[kind] = {&store, api_versions[kind]};
   kdiag::Scope scope;
   scope.ns = "ns-0";
   Measure(fmt::format("namespace ns-0 of {} pods, {} events, from the caches", pods,

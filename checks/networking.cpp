@@ -205,16 +205,25 @@ bool AllStarting(const Objects& pods, Timestamp now, Duration grace) {
 
 // A Deployment or StatefulSet scaled to zero whose pods the Service would select: an
 // application switched off on purpose.
-bool ScaledToZeroOnPurpose(const ClusterView& view, const nlohmann::json& service) {
+// The workloads whose pod template the Service selects: with none, no pod is coming.
+Objects WorkloadsSelected(const ClusterView& view, const nlohmann::json& service) {
   const auto selector = ServiceSelector(service);
-  for (const auto kind : {"Deployment", "StatefulSet"}) {
+  Objects out;
+  for (const auto kind : {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}) {
     for (const auto& workload : view.List(kind, Namespace(service))) {
-      const auto& spec = Obj(*workload, "spec");
-      const auto& labels = Obj(Meta(Obj(spec, "template")), "labels");
-      if (Int(spec, "replicas", 1) == 0 && Matches(selector, labels)) return true;
+      const auto& labels = Obj(Meta(Obj(Obj(*workload, "spec"), "template")), "labels");
+      if (Matches(selector, labels)) out.push_back(workload);
     }
   }
-  return false;
+  return out;
+}
+
+bool ScaledToZero(const Objects& workloads) {
+  return std::any_of(workloads.begin(), workloads.end(), [](const ObjectPtr& workload) {
+    const auto kind = Kind(*workload);
+    return (kind == "Deployment" || kind == "StatefulSet") &&
+           Int(Obj(*workload, "spec"), "replicas", 1) == 0;
+  });
 }
 
 struct ContainerPort {
@@ -283,7 +292,12 @@ void CheckService(const CheckContext& ctx, const nlohmann::json& service, Durati
   const auto selector_text = SelectorText(selector);
 
   if (pods.empty()) {
-    if (Age(service, ctx.now()) < grace || ScaledToZeroOnPurpose(ctx.view(), service)) return;
+    // A workload scaled to zero on purpose needs no endpoints; a young Service whose pods a
+    // workload is about to create gets the grace period; a selector no workload's template
+    // matches (a typo) is wrong from the start.
+    const auto workloads = WorkloadsSelected(ctx.view(), service);
+    if (ScaledToZero(workloads)) return;
+    if (!workloads.empty() && Age(service, ctx.now()) < grace) return;
     Finding& f = sink.Add("KD3001", service);
     f.message = fmt::format("Service {} selects no pods: no pod in {} has labels {}", Name(service),
                             Namespace(service), selector_text);

@@ -16,11 +16,26 @@ class NetworkingChecksTest : public CheckAreaTest {
   std::vector<Finding> Run() { return CheckAreaTest::Run(NetworkingChecks(Options())); }
 };
 
+TEST_F(NetworkingChecksTest, AYoungServiceThatNoWorkloadSelectsIsReportedAtOnce) {
+  // The selector has a typo: no pod, and no workload's template, will ever match it.
+  view.AddAll(LoadFixture("networking/services.json"));
+  const auto findings = Run();
+  EXPECT_EQ(Only(findings, "KD3001", "promo").code, "KD3001");
+}
+
 TEST_F(NetworkingChecksTest, ServicesWithoutPodsReadyEndpointsOrTargetPorts) {
   // Healthy: web; search (a container declares no ports, so an undeclared number may be
   // right); legacy-db (ExternalName); billing-db (no selector); reports (scaled to zero);
-  // promo (created a minute ago); reviews (its pods started a minute ago).
+  // promo (created a minute ago with the Deployment whose pods it selects); reviews (its pods
+  // started a minute ago).
   view.AddAll(LoadFixture("networking/services.json"));
+  view.Add(nlohmann::json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment",
+    "metadata": {"name": "promo", "namespace": "shop", "uid": "5c0e8a51-0d3e-4c58-9a53-2f0b1c7d9e41",
+                 "generation": 1, "creationTimestamp": "2026-11-23T09:59:00Z"},
+    "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "promo"}},
+             "template": {"metadata": {"labels": {"app": "promo"}},
+                          "spec": {"containers": [{"name": "promo", "image": "registry.example/promo:1.0"}]}}},
+    "status": {"observedGeneration": 1}})"));
   const auto findings = Run();
   EXPECT_THAT(Keys(findings),
               ElementsAre("KD3001 Service/shop/orders", "KD3002 Service/shop/payments",

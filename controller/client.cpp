@@ -77,13 +77,6 @@ ApiError MissingName() {
 
 }  // namespace
 
-std::string UrlEncode(std::string_view text) {
-  char* encoded = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
-  std::string out = encoded != nullptr ? encoded : "";
-  curl_free(encoded);
-  return out;
-}
-
 Client::Client(const ClusterConfig& config, ClientOptions options)
     : Client(config.server,
              MakeCurlTransport({config.caPem, config.insecureSkipTlsVerify, config.tlsServerName,

@@ -18,6 +18,7 @@
 #include "controller/rate_limiter.h"
 #include "controller/resource_type.h"
 #include "controller/retry_policy.h"
+#include "controller/url_encoding.h"
 
 namespace kdiag {
 
@@ -143,8 +144,5 @@ class Client {
   ClientOptions options_;
   TokenBucket limiter_;
 };
-
-// Percent-encodes a query value.
-std::string UrlEncode(std::string_view text);
 
 }  // namespace kdiag

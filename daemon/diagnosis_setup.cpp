@@ -40,8 +40,9 @@ DiagnosisController::DiagnosisController(const OperatorConfig& config, Client& c
                           !MayList(client, kind))) {
       continue;
     }
-    informers_.byKind[kind.kind] =
-        &manager.AddInformer({.type = kind.type, .ns = kind.ns, .projection = kind.projection});
+    Informer& informer =
+        manager.AddInformer({.type = kind.type, .ns = kind.ns, .projection = kind.projection});
+    informers_.byKind[kind.kind] = {&informer.store(), kind.type.ApiVersion()};
   }
 
   pipeline_ = std::make_unique<Pipeline>(BuiltinChecks(), PipelineOptions{});

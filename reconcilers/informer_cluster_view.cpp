@@ -6,56 +6,63 @@
 
 namespace kdiag {
 
-const Store* InformerClusterView::StoreOf(std::string_view kind) const {
+const WatchedStore* InformerClusterView::Watched(std::string_view kind) const {
   const auto it = informers_.byKind.find(kind);
-  return it == informers_.byKind.end() ? nullptr : it->second;
+  return it == informers_.byKind.end() ? nullptr : &it->second;
 }
 
-ObjectPtr InformerClusterView::Parse(const CachedObjectPtr& cached) const {
+ObjectPtr InformerClusterView::Parse(const WatchedStore& kind_of, std::string_view kind,
+                                     const CachedObjectPtr& cached) const {
   auto [it, inserted] = parsed_.try_emplace(cached.get());
   if (inserted) {
-    it->second = {cached, std::make_shared<const nlohmann::json>(cached->Parse())};
+    auto object = cached->Parse();
+    if (!object.contains("kind")) object["kind"] = kind;
+    if (!object.contains("apiVersion")) object["apiVersion"] = kind_of.apiVersion;
+    it->second = {cached, std::make_shared<const nlohmann::json>(std::move(object))};
   }
   return it->second.second;
 }
 
-Objects InformerClusterView::ParseAll(const std::vector<CachedObjectPtr>& cached) const {
+Objects InformerClusterView::ParseAll(std::string_view kind,
+                                      const std::vector<CachedObjectPtr>& cached) const {
   Objects out;
+  const WatchedStore* watched = Watched(kind);
+  if (!watched) return out;
   out.reserve(cached.size());
-  for (const auto& object : cached) out.push_back(Parse(object));
+  for (const auto& object : cached) out.push_back(Parse(*watched, kind, object));
   return out;
 }
 
 Objects InformerClusterView::List(std::string_view kind, std::string_view ns) const {
-  const Store* store = StoreOf(kind);
-  if (!store) return {};
-  return ParseAll(ns.empty() ? store->List() : store->ListNamespace(ns));
+  const WatchedStore* watched = Watched(kind);
+  if (!watched) return {};
+  return ParseAll(kind, ns.empty() ? watched->store->List() : watched->store->ListNamespace(ns));
 }
 
 ObjectPtr InformerClusterView::Get(std::string_view kind, std::string_view ns,
                                    std::string_view name) const {
-  const Store* store = StoreOf(kind);
-  if (!store) return nullptr;
-  auto cached = store->Get(ns, name);
-  return cached ? Parse(cached) : nullptr;
+  const WatchedStore* watched = Watched(kind);
+  if (!watched) return nullptr;
+  auto cached = watched->store->Get(ns, name);
+  return cached ? Parse(*watched, kind, cached) : nullptr;
 }
 
 Objects InformerClusterView::OwnedBy(std::string_view kind, std::string_view owner_uid) const {
-  const Store* store = StoreOf(kind);
-  if (!store) return {};
-  return ParseAll(store->ByIndex(StoreIndex::kOwnerUid, owner_uid));
+  const WatchedStore* watched = Watched(kind);
+  if (!watched) return {};
+  return ParseAll(kind, watched->store->ByIndex(StoreIndex::kOwnerUid, owner_uid));
 }
 
 Objects InformerClusterView::PodsOnNode(std::string_view node) const {
-  const Store* store = StoreOf("Pod");
-  if (!store) return {};
-  return ParseAll(store->ByIndex(StoreIndex::kNodeName, node));
+  const WatchedStore* watched = Watched("Pod");
+  if (!watched) return {};
+  return ParseAll("Pod", watched->store->ByIndex(StoreIndex::kNodeName, node));
 }
 
 Objects InformerClusterView::EventsFor(std::string_view uid) const {
-  const Store* store = StoreOf("Event");
-  if (!store) return {};
-  auto events = ParseAll(store->ByIndex(StoreIndex::kInvolvedObjectUid, uid));
+  const WatchedStore* watched = Watched("Event");
+  if (!watched) return {};
+  auto events = ParseAll("Event", watched->store->ByIndex(StoreIndex::kInvolvedObjectUid, uid));
   std::sort(events.begin(), events.end(),
             [](const ObjectPtr& a, const ObjectPtr& b) { return EventTime(*a) < EventTime(*b); });
   return events;
@@ -67,7 +74,7 @@ bool InformerClusterView::Has(std::string_view kind) const {
 
 std::vector<std::string> InformerClusterView::Kinds() const {
   std::vector<std::string> kinds;
-  for (const auto& [kind, store] : informers_.byKind) kinds.push_back(kind);
+  for (const auto& [kind, watched] : informers_.byKind) kinds.push_back(kind);
   return kinds;
 }
 

@@ -14,10 +14,17 @@
 
 namespace kdiag {
 
-// What the daemon watches, shared by all runs: kind → the store of its informer, and
-// discovery's group/versions.
+// One watched kind: its informer's store, and its apiVersion (items of a list response carry no
+// kind or apiVersion, so cached objects may lack them; the view puts them back).
+struct WatchedStore {
+  const Store* store = nullptr;
+  std::string apiVersion;
+};
+
+// What the daemon watches, shared by all runs: kind → its store, and discovery's
+// group/versions.
 struct InformerSet {
-  std::map<std::string, const Store*, std::less<>> byKind;
+  std::map<std::string, WatchedStore, std::less<>> byKind;
   std::set<std::string, std::less<>> groupVersions;
 };
 
@@ -38,9 +45,10 @@ class InformerClusterView : public ClusterView {
   size_t Parsed() const { return parsed_.size(); }
 
  private:
-  const Store* StoreOf(std::string_view kind) const;
-  ObjectPtr Parse(const CachedObjectPtr& cached) const;
-  Objects ParseAll(const std::vector<CachedObjectPtr>& cached) const;
+  const WatchedStore* Watched(std::string_view kind) const;
+  ObjectPtr Parse(const WatchedStore& kind_of, std::string_view kind,
+                  const CachedObjectPtr& cached) const;
+  Objects ParseAll(std::string_view kind, const std::vector<CachedObjectPtr>& cached) const;
 
   const InformerSet& informers_;
   // Keyed by the cached object, which the entry keeps alive.
