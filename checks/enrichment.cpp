@@ -25,19 +25,6 @@ std::map<std::string, std::string> TemplateValues(const Finding& finding, const 
 
 }  // namespace
 
-std::string UrlEncode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
 std::string FillTemplate(std::string_view text, const std::map<std::string, std::string>& values,
                          bool url_encode) {
   std::string out;

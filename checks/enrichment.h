@@ -10,6 +10,7 @@
 #include "checks/check.h"
 #include "checks/finding.h"
 #include "checks/scope.h"
+#include "controller/url_encode.h"
 
 namespace kdiag {
 
@@ -33,7 +34,6 @@ struct EnrichmentOptions {
 // Replaces {key} by values[key]; unknown keys stay as written so a typo is visible.
 std::string FillTemplate(std::string_view text, const std::map<std::string, std::string>& values,
                          bool url_encode);
-std::string UrlEncode(std::string_view text);
 
 // Fills docs, nextSteps, logLinks and feedback of a finding from its catalog entry.
 void Enrich(Finding& finding, const CheckCode& code, const EnrichmentOptions& options,
