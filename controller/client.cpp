@@ -1,6 +1,5 @@
 #include "controller/client.h"
 
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -105,6 +104,18 @@ HttpRequest Client::MakeRequest(std::string_view method, const std::string& path
     request.headers.emplace_back("Content-Type", std::string(content_type));
   }
   return request;
+}
+
+Result<HttpResponse> Client::GetRaw(const std::string& path, std::string_view accept) {
+  HttpRequest request = MakeRequest("GET", path, {}, {}, accept);
+  limiter_.Take();
+  auto authorization = credentials_->Authorization();
+  if (!authorization) return Unexpected(authorization.error());
+  if (!authorization->empty()) request.headers.emplace_back("Authorization", *authorization);
+  const auto started = std::chrono::steady_clock::now();
+  auto response = transport_->Send(request);
+  Count("GET", response, std::chrono::steady_clock::now() - started);
+  return response;
 }
 
 Result<HttpResponse> Client::Call(std::string_view method, const std::string& path,

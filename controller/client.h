@@ -123,6 +123,9 @@ class Client {
   Result<HttpResponse> Call(std::string_view method, const std::string& path,
                             std::string_view body = {}, std::string_view content_type = {},
                             std::string_view accept = "application/json");
+  // One GET whose every HTTP status is a response, not an error, and without retries: for
+  // health endpoints (/readyz?verbose), whose failing answer is the information wanted.
+  Result<HttpResponse> GetRaw(const std::string& path, std::string_view accept = "text/plain");
   // A stop request ends the stream within about a second (not an error).
   Result<HttpResponse> Stream(const std::string& path, Duration idle_timeout,
                               const std::function<StreamControl(std::string_view)>& on_chunk,

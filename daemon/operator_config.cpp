@@ -1,9 +1,13 @@
 #include "daemon/operator_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
+#include <regex>
 #include <sstream>
 
+#include "checks/log_link_templates.h"
+#include "controller/names.h"
 #include "daemon/yaml_reader.h"
 
 namespace kdiag {
@@ -45,10 +49,164 @@ void ReadLeaderElection(YamlSection section, LeaderElectionConfig& election) {
   section.Read("retryPeriod", election.retryPeriod);
 }
 
-void ReadDiagnosis(YamlSection section, DiagnosisOptions& diagnosis) {
+void ReadLink(YamlSection& item, Link& link) {
+  item.Read("title", link.title);
+  item.Read("url", link.url);
+  if (link.title.empty()) item.Problem("title", "must not be empty");
+  if (!link.url.starts_with("https://") && !link.url.starts_with("http://")) {
+    item.Problem("url", "'" + link.url + "' is not an http(s) URL");
+  }
+}
+
+void ReadLinks(YamlSection& section, const std::string& key, std::vector<Link>& links) {
+  section.ReadItems(key, kMaxListItems, [&](YamlSection& item, size_t) {
+    Link link;
+    ReadLink(item, link);
+    links.push_back(std::move(link));
+  });
+}
+
+void ReadAddons(YamlSection& section, std::vector<AddonSpec>& addons) {
+  std::vector<AddonSpec> read;
+  section.ReadItems("addons", kMaxListItems, [&](YamlSection& item, size_t) {
+    AddonSpec addon;
+    item.Read("name", addon.name);
+    item.Read("kind", addon.kind);
+    item.Read("namespace", addon.ns);
+    item.Read("objectName", addon.objectName);
+    item.Read("matchLabels", addon.selector.matchLabels, kMaxListItems);
+    item.Read("loggingName", addon.loggingName);
+    item.Read("required", addon.required);
+    if (addon.name.empty()) item.Problem("name", "must not be empty");
+    if (addon.kind != "Deployment" && addon.kind != "DaemonSet") {
+      item.Problem("kind", "'" + addon.kind + "' is not one of Deployment, DaemonSet");
+    }
+    if (!IsDnsLabel(addon.ns)) item.Problem("namespace", "is not a valid namespace name");
+    if (addon.objectName.empty() == addon.selector.matchLabels.empty()) {
+      item.Problem("objectName", "give either objectName or matchLabels");
+    }
+    read.push_back(std::move(addon));
+  });
+  // An empty list turns every addon check off; an absent key keeps the defaults.
+  const auto keys = section.Keys();
+  if (std::ranges::find(keys, "addons") != keys.end()) {
+    addons = std::move(read);
+  }
+}
+
+void ReadDocs(YamlSection section, EnrichmentOptions& enrichment) {
+  for (const auto& code : section.Keys()) {
+    std::vector<Link> links;
+    ReadLinks(section, code, links);
+    enrichment.docsOverrides[code] = std::move(links);
+  }
+}
+
+void ReadLoggingDrivers(YamlSection& section, EnrichmentOptions& enrichment) {
+  section.ReadItems("loggingDrivers", kMaxListItems, [&](YamlSection& item, size_t) {
+    LoggingDriver driver;
+    LoggingSystemSettings settings;
+    item.Read("name", driver.name);
+    item.ReadEnum("type", settings.type, ParseLoggingSystem,
+                  "splunk, elasticsearch, kibana, datadog, loki, cloudwatch, custom");
+    item.Read("url", settings.url);
+    item.Read("urlTemplate", driver.urlTemplate);
+    item.Read("region", settings.region);
+    item.Read("logGroup", settings.logGroup);
+    if (driver.name.empty()) driver.name = std::string(ToString(settings.type));
+    if (driver.urlTemplate.empty()) {
+      if (settings.type == LoggingSystem::kCustom) {
+        item.Problem("urlTemplate", "is required for type custom");
+      } else if (settings.type == LoggingSystem::kCloudWatch && settings.region.empty()) {
+        item.Problem("region", "is required for type cloudwatch");
+      } else if (settings.type != LoggingSystem::kCloudWatch &&
+                 !settings.url.starts_with("http://") && !settings.url.starts_with("https://")) {
+        item.Problem("url", "'" + settings.url + "' is not an http(s) URL");
+      }
+      driver.urlTemplate = DefaultLogUrlTemplate(settings);
+    }
+    enrichment.loggingDrivers.push_back(std::move(driver));
+  });
+}
+
+void ReadRootSources(YamlSection& section, std::vector<InfrastructureSourceSpec>& sources) {
+  section.ReadItems("rootSources", kMaxListItems, [&](YamlSection& item, size_t) {
+    InfrastructureSourceSpec source;
+    item.Read("name", source.name);
+    item.ReadEnum("type", source.type, ParseSourceType, "alertmanager, statusPage, httpProbe");
+    item.Read("url", source.url);
+    item.Read("matchers", source.matchers, kMaxListItems);
+    item.ReadEnum("minSeverity", source.minSeverity, ParseSeverity, "critical, warning, info");
+    item.Read("statusPath", source.statusPath);
+    item.Read("healthyValue", source.healthyValue);
+    item.Read("descriptionPath", source.descriptionPath);
+    item.Read("expectedStatus", source.expectedStatus, 100, 599);
+    item.Read("timeout", source.timeout);
+    item.Read("interval", source.interval);
+    for (const auto& problem : source.Validate()) item.Problem(problem.field, problem.reason);
+    for (const auto& other : sources) {
+      if (!source.name.empty() && other.name == source.name) {
+        item.Problem("name", "'" + source.name + "' is used by another source");
+      }
+    }
+    sources.push_back(std::move(source));
+  });
+}
+
+void ReadCustomChecks(YamlSection& section, std::vector<CustomCheckSpec>& checks) {
+  static const std::regex code_pattern("KD9[0-9]{3}");
+  section.ReadItems("customChecks", kMaxListItems, [&](YamlSection& item, size_t) {
+    CustomCheckSpec check;
+    item.Read("code", check.code);
+    item.Read("title", check.title);
+    item.Read("kind", check.kind);
+    item.ReadEnum("severity", check.severity, ParseSeverity, "critical, warning, info");
+    item.Read("category", check.category);
+    item.Read("description", check.description);
+    item.Read("expression", check.expression);
+    item.Read("message", check.message);
+    item.Read("nextSteps", check.nextSteps, kMaxListItems);
+    ReadLinks(item, "docs", check.docs);
+    if (!std::regex_match(check.code, code_pattern)) {
+      item.Problem("code", "'" + check.code + "' is not a custom check code (KD9000-KD9999)");
+    }
+    for (const auto& other : checks) {
+      if (other.code == check.code) item.Problem("code", check.code + " is used by another check");
+    }
+    if (check.title.empty()) item.Problem("title", "must not be empty");
+    if (check.kind.empty()) item.Problem("kind", "must not be empty");
+    if (check.category.empty()) item.Problem("category", "must not be empty");
+    if (check.expression.empty()) {
+      item.Problem("expression", "must not be empty");
+    } else if (auto error = CustomExpressionError(check.expression)) {
+      item.Problem("expression", "jq: " + *error);
+    }
+    checks.push_back(std::move(check));
+  });
+}
+
+void ReadThresholds(YamlSection section, BuiltinCheckOptions& builtin) {
+  section.Read("nodeLeaseStaleAfter", builtin.nodeLeaseStaleAfter);
+  section.Read("apiLatencyWarning", builtin.apiLatencyWarning);
+  section.Read("stuckTerminatingAfter", builtin.stuckTerminatingAfter);
+  section.Read("stuckCreatingAfter", builtin.stuckCreatingAfter);
+  section.Read("helmPendingAfter", builtin.helmPendingAfter);
+  section.Read("highRestartCount", builtin.highRestartCount, 1, 1'000'000);
+}
+
+void ReadDiagnosis(YamlSection section, DiagnosisOptions& diagnosis,
+                   DiagnosisChecksConfig& checks) {
   section.Read("publicBaseURL", diagnosis.publicBaseURL);
   section.Read("managementNamespaces", diagnosis.managementNamespaces, kMaxListItems);
   section.Read("maxFindingsInStatus", diagnosis.maxFindingsInStatus, 1, 500);
+  ReadAddons(section, checks.builtin.addons);
+  ReadDocs(section.Section("docs"), checks.pipeline.enrichment);
+  ReadLoggingDrivers(section, checks.pipeline.enrichment);
+  section.Read("feedbackURL", checks.pipeline.enrichment.feedbackURLTemplate);
+  ReadRootSources(section, checks.rootSources);
+  ReadCustomChecks(section, checks.customChecks);
+  section.Read("checkBudget", checks.pipeline.checkBudget);
+  ReadThresholds(section.Section("thresholds"), checks.builtin);
 }
 
 void ReadResourceAmounts(YamlSection section, ResourceAmounts& amounts) {
@@ -99,7 +257,7 @@ OperatorConfig ParseOperatorConfig(std::string_view yaml, const std::string& sou
     ReadServer(top.Section("server"), config.server);
     ReadKubernetes(top.Section("kubernetes"), config.kubernetes);
     ReadLeaderElection(top.Section("leaderElection"), config.leaderElection);
-    ReadDiagnosis(top.Section("diagnosis"), config.diagnosis);
+    ReadDiagnosis(top.Section("diagnosis"), config.diagnosis, config.checks);
     ReadSessions(top.Section("sessions"), config.sessions);
   }
   if (!problems.empty()) throw ConfigError(problems.messages());
@@ -136,6 +294,9 @@ void ValidateOperatorConfig(const OperatorConfig& config, const std::string& sou
   }
   if (config.server.statusLogInterval < Duration::zero()) {
     problems.push_back(source + ": server.statusLogInterval: must not be negative");
+  }
+  if (config.checks.pipeline.checkBudget <= Duration::zero()) {
+    problems.push_back(source + ": diagnosis.checkBudget: must be greater than 0s");
   }
   if (config.kubernetes.requestTimeout <= Duration::zero()) {
     problems.push_back(source + ": kubernetes.requestTimeout: must be greater than 0s");

@@ -10,9 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/builtin_checks.h"
+#include "checks/custom_checks.h"
+#include "checks/pipeline.h"
 #include "controller/duration.h"
 #include "controller/logging.h"
 #include "reconcilers/options.h"
+#include "reconcilers/source_options.h"
 
 namespace kdiag {
 
@@ -47,12 +51,23 @@ struct LeaderElectionConfig {
   Duration retryPeriod = std::chrono::seconds(2);
 };
 
+// What the Diagnosis pipeline runs with, from the diagnosis section: thresholds and addons of
+// the built-in checks, enrichment (docs, log links, feedback), the check budget, the
+// organisation's own checks and the infrastructure sources of the global root check.
+struct DiagnosisChecksConfig {
+  BuiltinCheckOptions builtin;  // addons absent from the file: DefaultAddons()
+  PipelineOptions pipeline;
+  std::vector<CustomCheckSpec> customChecks;
+  std::vector<InfrastructureSourceSpec> rootSources;
+};
+
 struct OperatorConfig {
   LogConfig log;
   ServerConfig server;
   KubernetesConfig kubernetes;
   LeaderElectionConfig leaderElection;
   DiagnosisOptions diagnosis;
+  DiagnosisChecksConfig checks;  // also under diagnosis: in the file
   SessionOptions sessions;
 };
 

@@ -140,6 +140,124 @@ TEST(OperatorConfig, ReportsAnUnreadableFile) {
   }
 }
 
+constexpr std::string_view kDiagnosisChecks = R"(
+diagnosis:
+  managementNamespaces: [kube-system, networking]
+  addons:
+    - {name: coredns, kind: Deployment, namespace: kube-system, objectName: coredns,
+       loggingName: coredns, required: true}
+    - name: cilium
+      kind: DaemonSet
+      namespace: kube-system
+      matchLabels: {k8s-app: cilium}
+  docs:
+    KD1001:
+      - {title: Registry runbook, url: "https://wiki.example.com/registry"}
+  loggingDrivers:
+    - {name: loki, type: loki, url: "https://grafana.example.com"}
+    - {name: archive, type: custom, urlTemplate: "https://logs.example.com/?ns={namespace}"}
+  feedbackURL: "https://git.example.com/issues/new?title={code}"
+  rootSources:
+    - name: prod-alerts
+      type: alertmanager
+      url: http://alertmanager.monitoring:9093
+      matchers: ['severity="critical"', 'alertname=~"Node.*"']
+      minSeverity: critical
+      interval: 30s
+    - {name: cloud, type: statusPage, url: "https://status.example.com/api/v2/status.json"}
+    - {name: gateway, type: httpProbe, url: "https://gw.example.com/healthz", expectedStatus: 204,
+       timeout: 2s}
+  customChecks:
+    - code: KD9001
+      title: Deployment without an owner team
+      kind: Deployment
+      severity: info
+      expression: '.metadata.labels.team == null'
+      message: '{kind} {namespace}/{name} has no team label'
+      nextSteps: ['kubectl -n {namespace} label deployment {name} team=...']
+      docs: [{title: Ownership policy, url: "https://wiki.example.com/owners"}]
+  checkBudget: 5s
+  thresholds: {nodeLeaseStaleAfter: 1m, highRestartCount: 10, stuckTerminatingAfter: 10m}
+)";
+
+TEST(OperatorConfig, ReadsTheDiagnosisChecks) {
+  const auto config = ParseOperatorConfig(kDiagnosisChecks, "config.yaml");
+  EXPECT_EQ(config.diagnosis.managementNamespaces,
+            (std::vector<std::string>{"kube-system", "networking"}));
+  const auto& checks = config.checks;
+  ASSERT_EQ(checks.builtin.addons.size(), 2u);
+  EXPECT_TRUE(checks.builtin.addons[0].required);
+  EXPECT_EQ(checks.builtin.addons[0].loggingName, "coredns");
+  EXPECT_EQ(checks.builtin.addons[1].kind, "DaemonSet");
+  EXPECT_EQ(checks.builtin.addons[1].selector.matchLabels.at("k8s-app"), "cilium");
+  EXPECT_EQ(checks.pipeline.enrichment.docsOverrides.at("KD1001").at(0).url,
+            "https://wiki.example.com/registry");
+  ASSERT_EQ(checks.pipeline.enrichment.loggingDrivers.size(), 2u);
+  EXPECT_THAT(checks.pipeline.enrichment.loggingDrivers[0].urlTemplate,
+              ::testing::StartsWith("https://grafana.example.com/explore?"));
+  EXPECT_EQ(checks.pipeline.enrichment.loggingDrivers[1].urlTemplate,
+            "https://logs.example.com/?ns={namespace}");
+  EXPECT_EQ(checks.pipeline.enrichment.feedbackURLTemplate,
+            "https://git.example.com/issues/new?title={code}");
+  ASSERT_EQ(checks.rootSources.size(), 3u);
+  EXPECT_EQ(checks.rootSources[0].type, SourceType::kAlertmanager);
+  EXPECT_EQ(checks.rootSources[0].matchers.size(), 2u);
+  EXPECT_EQ(checks.rootSources[0].minSeverity, Severity::kCritical);
+  EXPECT_EQ(checks.rootSources[0].interval, std::chrono::seconds(30));
+  EXPECT_EQ(checks.rootSources[1].statusPath, "status.indicator");
+  EXPECT_EQ(checks.rootSources[2].expectedStatus, 204);
+  ASSERT_EQ(checks.customChecks.size(), 1u);
+  EXPECT_EQ(checks.customChecks[0].code, "KD9001");
+  EXPECT_EQ(checks.customChecks[0].severity, Severity::kInfo);
+  EXPECT_EQ(checks.customChecks[0].category, "custom");
+  EXPECT_EQ(checks.customChecks[0].docs.at(0).title, "Ownership policy");
+  EXPECT_EQ(checks.pipeline.checkBudget, std::chrono::seconds(5));
+  EXPECT_EQ(checks.builtin.nodeLeaseStaleAfter, std::chrono::minutes(1));
+  EXPECT_EQ(checks.builtin.highRestartCount, 10);
+  EXPECT_EQ(checks.builtin.helmPendingAfter, std::chrono::minutes(15));  // default kept
+}
+
+TEST(OperatorConfig, KeepsTheDefaultAddonsUnlessGiven) {
+  EXPECT_EQ(ParseOperatorConfig("", "config.yaml").checks.builtin.addons.size(),
+            DefaultAddons().size());
+  EXPECT_TRUE(
+      ParseOperatorConfig("diagnosis: {addons: []}", "config.yaml").checks.builtin.addons.empty());
+}
+
+TEST(OperatorConfig, NamesBadDiagnosisChecks) {
+  EXPECT_THAT(
+      ProblemsOf("diagnosis:\n  customChecks:\n    - code: KD1001\n      title: t\n"
+                 "      kind: Pod\n      expression: '.spec ==='\n"),
+      ElementsAre(
+          HasSubstr("config.yaml:3: diagnosis.customChecks[0].code: 'KD1001' is not a custom"),
+          HasSubstr("config.yaml:6: diagnosis.customChecks[0].expression: jq: syntax error")));
+  EXPECT_THAT(ProblemsOf("diagnosis:\n  customChecks:\n"
+                         "    - {code: KD9001, title: a, kind: Pod, expression: 'true'}\n"
+                         "    - {code: KD9001, title: b, kind: Pod, expression: 'true'}\n"),
+              ElementsAre(HasSubstr("config.yaml:4: diagnosis.customChecks[1].code: KD9001 is "
+                                    "used by another check")));
+  EXPECT_THAT(ProblemsOf("diagnosis:\n  rootSources:\n    - name: am\n      type: alertmanager\n"
+                         "      url: http://am:9093\n      matchers: [severity=critical]\n"),
+              ElementsAre(HasSubstr("diagnosis.rootSources[0].matchers[0]: 'severity=critical' "
+                                    "is not a label matcher")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {rootSources: [{name: x, type: pager, url: 'http://x'}]}"),
+              ElementsAre(HasSubstr("diagnosis.rootSources[0].type: 'pager' is not one of")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {loggingDrivers: [{type: custom}]}"),
+              ElementsAre(HasSubstr("diagnosis.loggingDrivers[0].urlTemplate: is required")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {loggingDrivers: [{type: cloudwatch}]}"),
+              ElementsAre(HasSubstr("diagnosis.loggingDrivers[0].region: is required")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {addons: [{name: dns, kind: StatefulSet, objectName: x}]}"),
+              ElementsAre(HasSubstr("diagnosis.addons[0].kind: 'StatefulSet' is not one of")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {addons: [{name: dns, colour: red, objectName: x}]}"),
+              ElementsAre(HasSubstr("diagnosis.addons[0].colour: unknown key")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {docs: {KD1001: [{title: x, url: 'ftp://x'}]}}"),
+              ElementsAre(HasSubstr("diagnosis.docs.KD1001[0].url: 'ftp://x' is not")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {thresholds: {highRestartCount: 0}}"),
+              ElementsAre(HasSubstr("diagnosis.thresholds.highRestartCount: 0 is out of range")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {checkBudget: 0s}"),
+              ElementsAre(HasSubstr("diagnosis.checkBudget: must be greater than 0s")));
+}
+
 TEST(OperatorConfig, TheShippedConfigMapIsValid) {
   EXPECT_NO_THROW(LoadOperatorConfig(KDIAG_SOURCE_DIR "/manifests/base/config.yaml"));
 }

@@ -153,6 +153,63 @@ void YamlSection::Read(const std::string& key, std::vector<std::string>& out, si
   out = std::move(items);
 }
 
+void YamlSection::Read(const std::string& key, std::map<std::string, std::string>& out,
+                       size_t max_items) {
+  const auto value = Find(key);
+  if (!value) return;
+  if (!value->IsMap()) {
+    Problem(key, "must be a mapping");
+    return;
+  }
+  if (value->size() > max_items) {
+    Problem(key, "has " + std::to_string(value->size()) + " entries, at most " +
+                     std::to_string(max_items) + " are allowed");
+    return;
+  }
+  std::map<std::string, std::string> entries;
+  for (const auto& entry : *value) {
+    if (!entry.second.IsScalar()) {
+      problems_.Add(LineOf(entry.second), PathOf(key) + "." + entry.first.Scalar(),
+                    "must be a single value");
+      return;
+    }
+    entries[entry.first.Scalar()] = entry.second.Scalar();
+  }
+  out = std::move(entries);
+}
+
+void YamlSection::ReadItems(const std::string& key, size_t max_items,
+                            const std::function<void(YamlSection& item, size_t index)>& read) {
+  const auto value = Find(key);
+  if (!value) return;
+  if (!value->IsSequence()) {
+    Problem(key, "must be a list");
+    return;
+  }
+  if (value->size() > max_items) {
+    Problem(key, "has " + std::to_string(value->size()) + " items, at most " +
+                     std::to_string(max_items) + " are allowed");
+    return;
+  }
+  for (size_t i = 0; i < value->size(); ++i) {
+    const YAML::Node item = (*value)[i];
+    const std::string path = PathOf(key) + "[" + std::to_string(i) + "]";
+    if (!item.IsMap()) {
+      problems_.Add(LineOf(item), path, "must be a mapping");
+      continue;
+    }
+    YamlSection section(item, path, problems_);
+    read(section, i);
+  }
+}
+
+std::vector<std::string> YamlSection::Keys() const {
+  std::vector<std::string> keys;
+  if (!node_.IsMap()) return keys;
+  for (const auto& entry : node_) keys.push_back(entry.first.Scalar());
+  return keys;
+}
+
 YamlSection YamlSection::Section(const std::string& key) {
   const auto value = Find(key);
   return YamlSection(value ? *value : YAML::Node(), PathOf(key), problems_);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -58,7 +59,14 @@ class YamlSection {
       Problem(key, "'" + text + "' is not one of " + expected);
     }
   }
+  // A mapping of strings to strings (label maps).
+  void Read(const std::string& key, std::map<std::string, std::string>& out, size_t max_items);
   YamlSection Section(const std::string& key);
+  // A list of mappings: read is called with each item as a section named key[i].
+  void ReadItems(const std::string& key, size_t max_items,
+                 const std::function<void(YamlSection& item, size_t index)>& read);
+  // The keys present, for mappings whose keys are data (codes, names) rather than settings.
+  std::vector<std::string> Keys() const;
 
   // Reports a problem found after reading (a cross-field rule) against key.
   void Problem(const std::string& key, const std::string& reason);
