@@ -19,6 +19,7 @@
 #include "controller/kubeconfig.h"
 #include "controller/manager.h"
 #include "controller/metrics.h"
+#include "daemon/diagnosis_checks.h"
 #include "daemon/diagnosis_setup.h"
 #include "reconcilers/kdiag_resources.h"
 
@@ -44,12 +45,6 @@ class StatusLogger {
  private:
   std::condition_variable_any wake_;
   std::jthread thread_;
-};
-
-// Until the configured sources are polled, root checks see no infrastructure signal.
-class NoRootSignals : public RootSignalsProvider {
- public:
-  RootSignals Snapshot() const override { return {}; }
 };
 
 std::string LeaseNamespace(const LeaderElectionConfig& config) {
@@ -94,8 +89,14 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
                           {.reportingController = "kdiag.dev/controller",
                            .reportingInstance = MakeLeaderIdentity().substr(0, 128)},
                           registry.get());
-  NoRootSignals signals;
-  DiagnosisController diagnosis(config, client, manager, signals, events, *registry);
+  // The root checks' outside signals, polled on their own schedule so no run waits on them.
+  auto diagnosis_checks = MakeDiagnosisChecks(config.checks, MakeCurlTransport({}));
+  SourcePoller signals(std::move(diagnosis_checks.sources),
+                       std::make_unique<ApiServerHealthProbe>(client));
+  signals.Start();
+  DiagnosisController diagnosis(config, std::move(diagnosis_checks.checks),
+                                std::move(diagnosis_checks.pipeline), client, manager, signals,
+                                events, *registry);
   manager.AddInformer({.type = kTroubleshootSessions});
   if (config.leaderElection.enabled) {
     manager.EnableLeaderElection({.leaseNamespace = LeaseNamespace(config.leaderElection),
@@ -152,6 +153,7 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
   stop.request_stop();
   runtime.join();  // controllers finish their reconciles, the lease is released
   status_logger.reset();
+  signals.Stop();
   events.Flush();
   server.Stop();
   if (lost_leadership) return 1;

@@ -4,7 +4,6 @@
 
 #include <set>
 
-#include "checks/builtin_checks.h"
 #include "reconcilers/kdiag_resources.h"
 #include "reconcilers/watched_kinds.h"
 
@@ -22,9 +21,11 @@ bool MayList(Client& client, const WatchedKind& kind) {
 
 }  // namespace
 
-DiagnosisController::DiagnosisController(const OperatorConfig& config, Client& client,
-                                         Manager& manager, const RootSignalsProvider& signals,
-                                         EventRecorder& events, prometheus::Registry& registry) {
+DiagnosisController::DiagnosisController(const OperatorConfig& config,
+                                         std::vector<CheckDefinition> checks,
+                                         PipelineOptions pipeline, Client& client, Manager& manager,
+                                         const RootSignalsProvider& signals, EventRecorder& events,
+                                         prometheus::Registry& registry) {
   std::set<std::string> served;  // "group/version/resource"
   if (auto resources = client.ServerResources()) {
     for (const auto& resource : *resources) {
@@ -45,7 +46,7 @@ DiagnosisController::DiagnosisController(const OperatorConfig& config, Client& c
     informers_.byKind[kind.kind] = {&informer.store(), kind.type.ApiVersion()};
   }
 
-  pipeline_ = std::make_unique<Pipeline>(BuiltinChecks(), PipelineOptions{});
+  pipeline_ = std::make_unique<Pipeline>(std::move(checks), std::move(pipeline));
   reports_ = std::make_unique<InMemoryReportStore>();
   metrics_ = std::make_unique<DiagnosisMetrics>(registry);
   Informer& diagnoses = manager.AddInformer({.type = kDiagnoses});

@@ -16,7 +16,8 @@ class DiagnosisController {
  public:
   // Adds the informers and the controller to manager; call before manager.Run. Reads
   // discovery, and probes optional kinds with a one-item list.
-  DiagnosisController(const OperatorConfig& config, Client& client, Manager& manager,
+  DiagnosisController(const OperatorConfig& config, std::vector<CheckDefinition> checks,
+                      PipelineOptions pipeline, Client& client, Manager& manager,
                       const RootSignalsProvider& signals, EventRecorder& events,
                       prometheus::Registry& registry);
 

@@ -198,6 +198,7 @@ void ReadDiagnosis(YamlSection section, DiagnosisOptions& diagnosis,
                    DiagnosisChecksConfig& checks) {
   section.Read("publicBaseURL", diagnosis.publicBaseURL);
   section.Read("managementNamespaces", diagnosis.managementNamespaces, kMaxListItems);
+  section.Read("trustedNamespaces", diagnosis.trustedNamespaces, kMaxListItems);
   section.Read("maxFindingsInStatus", diagnosis.maxFindingsInStatus, 1, 500);
   ReadAddons(section, checks.builtin.addons);
   ReadDocs(section.Section("docs"), checks.pipeline.enrichment);

@@ -37,12 +37,16 @@ std::vector<FieldProblem> DiagnosisOptions::Validate() const {
     problems.push_back({"publicBaseURL",
                         "'" + publicBaseURL + "' is not an http(s) URL without query or fragment"});
   }
-  for (size_t i = 0; i < managementNamespaces.size(); ++i) {
-    if (!IsDnsLabel(managementNamespaces[i])) {
-      problems.push_back({"managementNamespaces[" + std::to_string(i) + "]",
-                          "'" + managementNamespaces[i] + "' is not a valid namespace name"});
+  const auto check_namespaces = [&](const char* field, const std::vector<std::string>& names) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!IsDnsLabel(names[i])) {
+        problems.push_back({std::string(field) + "[" + std::to_string(i) + "]",
+                            "'" + names[i] + "' is not a valid namespace name"});
+      }
     }
-  }
+  };
+  check_namespaces("managementNamespaces", managementNamespaces);
+  check_namespaces("trustedNamespaces", trustedNamespaces);
   if (maxFindingsInStatus < 1 || maxFindingsInStatus > 500) {
     problems.push_back({"maxFindingsInStatus", "must be between 1 and 500"});
   }
