@@ -56,6 +56,15 @@ void Correlate(const ClusterView& view, std::vector<Finding>& findings) {
     const auto object = view.Get(finding.resource.kind, finding.resource.ns, finding.resource.name);
     if (!object) continue;
     if (!finding.owner) finding.owner = TopOwner(view, *object);
+    // A controller refused pods by an exhausted quota: the quota's finding explains it.
+    if (auto quota = finding.params.find("quota"); quota != finding.params.end()) {
+      for (size_t j = 0; j < findings.size(); ++j) {
+        const auto& r = findings[j].resource;
+        if (r.kind == "ResourceQuota" && r.ns == finding.resource.ns && r.name == quota->second) {
+          explained_by[i].insert(j);
+        }
+      }
+    }
 
     // Findings on owners are explained by the findings of what they own.
     for (const auto& owner : OwnerChain(view, *object)) {
@@ -72,6 +81,17 @@ void Correlate(const ClusterView& view, std::vector<Finding>& findings) {
     // Pods nobody scales for, while the autoscaler is down.
     if (autoscaler && IsUnschedulable(finding) && *autoscaler != i) {
       explained_by[i].insert(*autoscaler);
+    }
+    // A pod waiting on a claim that cannot bind is explained by the claim's finding.
+    for (const auto& volume : Arr(Obj(*object, "spec"), "volumes")) {
+      const auto claim = Str(Obj(volume, "persistentVolumeClaim"), "claimName");
+      if (claim.empty()) continue;
+      for (size_t j = 0; j < findings.size(); ++j) {
+        const auto& r = findings[j].resource;
+        if (r.kind == "PersistentVolumeClaim" && r.ns == finding.resource.ns && r.name == claim) {
+          explained_by[i].insert(j);
+        }
+      }
     }
     // Services selecting a broken pod have no ready endpoints because of it.
     for (size_t j = 0; j < findings.size(); ++j) {

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <stdexcept>
 
 #include "checks/memory_cluster_view.h"
@@ -228,6 +229,35 @@ TEST_F(PipelineTest, APodFindingExplainsItsDeploymentsAndItsServices) {
   EXPECT_FALSE(result.findings[1].rootCause);
   EXPECT_FALSE(result.findings[2].rootCause);
   EXPECT_THAT(result.summary.verdict, HasSubstr("KD9001 Pod bad-web-5f-x"));
+}
+
+TEST_F(PipelineTest, ClaimsAndQuotasExplainWhatWaitsOnThem) {
+  auto claim = Object("PersistentVolumeClaim", "shop", "bad-data", "c1");
+  auto pod = Object("Pod", "shop", "bad-db", "p1");
+  pod["spec"] = {
+      {"volumes", {{{"name", "data"}, {"persistentVolumeClaim", {{"claimName", "bad-data"}}}}}}};
+  auto quota = Object("ResourceQuota", "shop", "bad-pods", "q1");
+  auto rs = Object("ReplicaSet", "shop", "bad-api", "r1");
+  for (const auto& o : {claim, pod, quota, rs}) view.Add(o);
+  const auto result =
+      Run({Reporting("storage", Stage::kNamespace, Code("KD9004", Severity::kCritical, "storage"),
+                     "PersistentVolumeClaim"),
+           Reporting("pods", Stage::kNamespace, Code("KD9001", Severity::kCritical, "pods"), "Pod"),
+           Reporting("capacity", Stage::kNamespace, Code("KD9005", Severity::kWarning, "capacity"),
+                     "ResourceQuota"),
+           {"workloads",
+            Stage::kNamespace,
+            {Code("KD9002", Severity::kCritical, "workloads")},
+            [](const CheckContext& ctx, FindingSink& sink) {
+              sink.Add("KD9002", *ctx.view().Get("ReplicaSet", "shop", "bad-api")).params["quota"] =
+                  "bad-pods";
+            }}});
+  std::map<std::string, bool> root;
+  for (const auto& f : result.findings) root[f.code] = f.rootCause;
+  EXPECT_TRUE(root["KD9004"]);
+  EXPECT_FALSE(root["KD9001"]);
+  EXPECT_TRUE(root["KD9005"]);
+  EXPECT_FALSE(root["KD9002"]);
 }
 
 TEST_F(PipelineTest, SuppressedFindingsAreKeptButDoNotCount) {

@@ -22,9 +22,11 @@ set_pod_status() { # pod json
 }
 
 # Records a core/v1 Event about an object, as the kubelet or a controller would: joined to the
-# object by its UID.
-emit_event() { # kind name reason message [type] [component] [count]
+# object by its UID; the kubelet's events about a container name it in fieldPath
+# (spec.containers{NAME}).
+emit_event() { # kind name reason message [type] [component] [count] [fieldPath]
   local kind=$1 name=$2 reason=$3 message=$4 type=${5:-Warning} component=${6:-kubelet} count=${7:-1}
+  local field_path=${8:-}
   local api uid now
   api=$(kubectl -n "$ns" get "$kind" "$name" -o jsonpath='{.apiVersion}')
   uid=$(kubectl -n "$ns" get "$kind" "$name" -o jsonpath='{.metadata.uid}')
@@ -33,7 +35,7 @@ emit_event() { # kind name reason message [type] [component] [count]
 {"apiVersion": "v1", "kind": "Event",
  "metadata": {"generateName": "$name.", "namespace": "$ns"},
  "involvedObject": {"apiVersion": "$api", "kind": "$(kubectl -n "$ns" get "$kind" "$name" -o jsonpath='{.kind}')",
-                    "namespace": "$ns", "name": "$name", "uid": "$uid"},
+                    "namespace": "$ns", "name": "$name", "uid": "$uid", "fieldPath": "$field_path"},
  "reason": "$reason", "message": $(jq -Rn --arg m "$message" '$m'), "type": "$type", "count": $count,
  "firstTimestamp": "$now", "lastTimestamp": "$now", "source": {"component": "$component"}}
 JSON

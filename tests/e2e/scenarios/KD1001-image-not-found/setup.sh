@@ -5,6 +5,5 @@ set_pod_status "$pod" '{"status": {"phase": "Pending",
                  {"type": "ContainersReady", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [app]"}],
   "containerStatuses": [{"name": "app", "ready": false, "started": false, "restartCount": 0, "image": "registry.example/web:does-not-exist", "imageID": "",
     "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image \"registry.example/web:does-not-exist\""}}}]}}'
-emit_event pod "$pod" Failed 'Failed to pull image "registry.example/web:does-not-exist": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example/web:does-not-exist": failed to resolve reference "registry.example/web:does-not-exist": registry.example/web:does-not-exist: not found' Warning kubelet 4
-emit_event pod "$pod" BackOff 'Back-off pulling image "registry.example/web:does-not-exist"' Normal kubelet 12
-kubectl -n "$ns" wait --for=jsonpath='{.status.unavailableReplicas}'=1 deployment/web --timeout=30s >/dev/null
+emit_event pod "$pod" Failed 'Failed to pull image "registry.example/web:does-not-exist": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example/web:does-not-exist": failed to resolve reference "registry.example/web:does-not-exist": registry.example/web:does-not-exist: not found' Warning kubelet 4 "spec.containers{app}"
+emit_event pod "$pod" BackOff 'Back-off pulling image "registry.example/web:does-not-exist"' Normal kubelet 12 "spec.containers{app}"

@@ -7,5 +7,4 @@ set_pod_status "$pod" '{"status": {"phase": "Running",
     "containerID": "containerd://9f3a",
     "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 2m40s restarting failed container=app pod='"$pod"'"}},
     "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137, "startedAt": "2026-11-23T10:00:00Z", "finishedAt": "2026-11-23T10:00:09Z", "containerID": "containerd://9f3a"}}}]}}'
-emit_event pod "$pod" BackOff "Back-off restarting failed container app in pod $pod" Warning kubelet 20
-kubectl -n "$ns" wait --for=jsonpath='{.status.unavailableReplicas}'=1 deployment/worker --timeout=30s >/dev/null
+emit_event pod "$pod" BackOff "Back-off restarting failed container app in pod $pod" Warning kubelet 20 "spec.containers{app}"
