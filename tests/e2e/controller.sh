@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
 # Starts (up) or stops (down) kdiag-controller for the end-to-end scenarios: the real program,
-# with the ServiceAccount's credentials and RBAC, and the scenarios' configuration.
+# with the ServiceAccount's credentials and RBAC, and the scenarios' configuration; and a real
+# Alertmanager it polls as a root source.
 source "$(dirname "$0")/../lib.sh"
 
 state=${KDIAG_BUILD_DIR:?}/e2e-controller
 mkdir -p "$state"
 case ${1:?up or down} in
 up)
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  # A real Alertmanager for the global root check's scenarios (root-alert-*).
+  am_port=$(free_port)
+  printf 'route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n' >"$state/alertmanager.yml"
+  /usr/bin/prometheus-alertmanager --config.file="$state/alertmanager.yml" \
+    --storage.path="$state/alertmanager" --web.listen-address="127.0.0.1:$am_port" \
+    --cluster.listen-address= >"$state/alertmanager.log" 2>&1 &
+  echo $! >"$state/alertmanager.pid"
+  echo "http://127.0.0.1:$am_port" >"$state/alertmanager.url"
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$am_port/-/ready" >/dev/null && break; sleep 0.1; done
+  # The scenarios' configuration, with this Alertmanager as a root source polled every second.
+  {
+    cat "$repo/tests/e2e/config.yaml"
+    printf '  rootSources:\n'
+    printf '    - {name: e2e-alerts, type: alertmanager, url: "http://127.0.0.1:%s", matchers: [%s], interval: 1s, timeout: 1s}\n' \
+      "$am_port" "'severity=\"critical\"'"
+  } >"$state/config.yaml"
+
+  port=$(free_port)
   kubeconfig=$("$repo/hack/cluster.sh" kubeconfig kdiag-system kdiag-controller)
-  "$KDIAG_BUILD_DIR/daemon/kdiag-controller" --config "$repo/tests/e2e/config.yaml" \
+  "$KDIAG_BUILD_DIR/daemon/kdiag-controller" --config "$state/config.yaml" \
     --kubeconfig "$kubeconfig" --listen-address "127.0.0.1:$port" >"$state/log" 2>&1 &
   echo $! >"$state/pid"
   echo "$port" >"$state/port"
@@ -23,9 +42,11 @@ up)
   exit 1
   ;;
 down)
-  [[ -f $state/pid ]] || exit 0
-  kill -TERM "$(cat "$state/pid")" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$(cat "$state/pid")" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$state/pid"
+  for process in pid alertmanager.pid; do
+    [[ -f $state/$process ]] || continue
+    kill -TERM "$(cat "$state/$process")" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$(cat "$state/$process")" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$state/$process"
+  done
   ;;
 esac

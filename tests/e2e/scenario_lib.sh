@@ -40,3 +40,16 @@ emit_event() { # kind name reason message [type] [component] [count] [fieldPath]
  "firstTimestamp": "$now", "lastTimestamp": "$now", "source": {"component": "$component"}}
 JSON
 }
+
+# The scenarios' Alertmanager (tests/e2e/controller.sh starts it).
+alertmanager_url() { cat "${KDIAG_BUILD_DIR:?}/e2e-controller/alertmanager.url"; }
+
+# Fires (or, with an end time in the past, resolves) an alert in that Alertmanager.
+post_alert() { # alertname severity summary [endsAt]
+  local ends=${4:-}
+  local body
+  body=$(jq -n --arg name "$1" --arg severity "$2" --arg summary "$3" --arg ends "$ends" \
+    '[{labels: {alertname: $name, severity: $severity}, annotations: {summary: $summary}}
+      + (if $ends == "" then {} else {endsAt: $ends} end)]')
+  curl -sf -X POST -H 'Content-Type: application/json' -d "$body" "$(alertmanager_url)/api/v2/alerts" >/dev/null
+}
