@@ -30,6 +30,11 @@ if [[ -z ${KUBECONFIG:-} && ! -f $HOME/.kube/config ]]; then
 fi
 say "Using cluster $(kubectl config current-context)"
 kubectl get nodes
+# The local control plane: kwok simulates its nodes (and plays their kubelets).
+local_plane=no
+if kubectl get nodes -o jsonpath='{.items[*].metadata.annotations.kwok\.x-k8s\.io/node}' | grep -q fake; then
+  local_plane=yes
+fi
 
 say "Installing kdiag's API, RBAC and configuration (kubectl apply -k manifests/local)"
 kubectl apply -k manifests/local --server-side --force-conflicts >/dev/null
@@ -44,7 +49,14 @@ user=$(kubectl --kubeconfig "$work/kubeconfig" config view -o jsonpath='{.contex
 kubectl --kubeconfig "$work/kubeconfig" config unset "users.$user" >/dev/null
 kubectl --kubeconfig "$work/kubeconfig" config set-credentials "$user" --token "$token" >/dev/null
 port=${KDIAG_PORT:-8080}
-build/default/daemon/kdiag-controller --config manifests/base/config.yaml \
+config=manifests/base/config.yaml
+if [[ $local_plane == yes ]]; then
+  # The local control plane runs no addon (no DNS, no CNI: kwok simulates nodes and pods), so
+  # the demo declares none instead of expecting CoreDNS.
+  config=$work/config.yaml
+  sed 's/^diagnosis:$/diagnosis:\n  addons: []/' manifests/base/config.yaml >"$config"
+fi
+build/default/daemon/kdiag-controller --config "$config" \
   --kubeconfig "$work/kubeconfig" --listen-address "127.0.0.1:$port" \
   --leader-election-namespace kdiag-system --log-format text 2>"$work/controller.log" &
 controller=$!
@@ -66,7 +78,7 @@ metadata: {name: demo}
 spec: {controller: example.com/demo-ingress}
 YAML
 show kubectl -n kdiag-demo apply -f manifests/samples/broken-shop.yaml
-if kubectl get nodes -o jsonpath='{.items[*].metadata.annotations.kwok\.x-k8s\.io/node}' | grep -q fake; then
+if [[ $local_plane == yes ]]; then
   # kwok plays the kubelet on the local control plane: write what a kubelet reports for an image
   # tag that does not exist (the pod's status and the kubelet's Event, tied to the pod's UID).
   for _ in $(seq 50); do
@@ -83,7 +95,8 @@ if kubectl get nodes -o jsonpath='{.items[*].metadata.annotations.kwok\.x-k8s\.i
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   kubectl -n kdiag-demo create -f - >/dev/null <<JSON
 {"apiVersion": "v1", "kind": "Event", "metadata": {"generateName": "$pod."},
- "involvedObject": {"apiVersion": "v1", "kind": "Pod", "namespace": "kdiag-demo", "name": "$pod", "uid": "$uid"},
+ "involvedObject": {"apiVersion": "v1", "kind": "Pod", "namespace": "kdiag-demo", "name": "$pod", "uid": "$uid",
+                    "fieldPath": "spec.containers{web}"},
  "reason": "Failed", "type": "Warning", "count": 3, "firstTimestamp": "$now", "lastTimestamp": "$now",
  "source": {"component": "kubelet", "host": "kwok-node-0"},
  "message": "Failed to pull image \"$image\": rpc error: code = NotFound desc = failed to pull and unpack image \"$image\": failed to resolve reference \"$image\": $image: not found"}
