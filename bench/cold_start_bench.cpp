@@ -17,6 +17,7 @@
 #include "bench/realistic_pods.h"
 #include "controller/informer.h"
 #include "controller/kubeconfig.h"
+#include "reconcilers/watched_kinds.h"
 
 namespace {
 
@@ -85,7 +86,7 @@ int Create(kdiag::Client& client, int wanted) {
 
 int Sync(kdiag::Client& client, const std::string& projection) {
   kdiag::ReflectorOptions options{.type = kdiag::resources::kPods};
-  if (projection == "diagnosis") options.projection = kdiag::bench::DiagnosisPodProjection();
+  if (projection == "diagnosis") options.projection = kdiag::DiagnosisPodProjection();
   kdiag::Informer informer(client, options);
   informer.Start();
   if (!informer.WaitForSync({}, std::chrono::minutes(5))) {

@@ -12,6 +12,7 @@
 #include "controller/object_decoder.h"
 #include "controller/store.h"
 #include "controller/watch_stream.h"
+#include "reconcilers/watched_kinds.h"
 
 namespace {
 
@@ -61,8 +62,8 @@ int main(int argc, char** argv) {
   const std::vector<Variant> variants = {
       {"everything, plain", kdiag::Projection::Everything(), false},
       {"everything, compressed", kdiag::Projection::Everything(), true},
-      {"diagnosis, plain", kdiag::bench::DiagnosisPodProjection(), false},
-      {"diagnosis, compressed", kdiag::bench::DiagnosisPodProjection(), true}};
+      {"diagnosis, plain", kdiag::DiagnosisPodProjection(), false},
+      {"diagnosis, compressed", kdiag::DiagnosisPodProjection(), true}};
   for (const auto& [name, projection, compress] : variants) {
     std::vector<double> results;
     results.reserve(static_cast<size_t>(rounds));

@@ -12,6 +12,7 @@
 #include "bench/realistic_pods.h"
 #include "controller/object_decoder.h"
 #include "controller/store.h"
+#include "reconcilers/watched_kinds.h"
 
 namespace {
 
@@ -29,8 +30,8 @@ int main(int argc, char** argv) {
   const int pods = argc > 1 ? std::stoi(argv[1]) : 10000;
   const std::string mode = argc > 2 ? argv[2] : "diagnosis";
   const bool compress = argc <= 3 || std::string(argv[3]) != "plain";
-  const auto projection = mode == "everything" ? kdiag::Projection::Everything()
-                                               : kdiag::bench::DiagnosisPodProjection();
+  const auto projection =
+      mode == "everything" ? kdiag::Projection::Everything() : kdiag::DiagnosisPodProjection();
   // Warm up the allocator and the decoder's buffers, so their one-off costs are not counted.
   kdiag::ObjectDecoder decoder(projection);
   size_t input_bytes = 0;

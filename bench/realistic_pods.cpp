@@ -92,46 +92,4 @@ std::string RecordedWatchStream(int pods) {
   return stream;
 }
 
-Projection DiagnosisPodProjection() {
-  return Projection::Only({
-      "-metadata.annotations",
-      "-metadata.ownerReferences",
-      "-metadata.generateName",
-      "spec.nodeName",
-      "spec.serviceAccountName",
-      "spec.nodeSelector",
-      "spec.imagePullSecrets",
-      "spec.containers.name",
-      "spec.containers.image",
-      "spec.containers.resources",
-      "spec.containers.ports.containerPort",
-      "spec.containers.ports.hostPort",
-      "spec.containers.env.valueFrom",
-      "spec.containers.envFrom",
-      "spec.initContainers.name",
-      "spec.initContainers.image",
-      "spec.volumes.name",
-      "spec.volumes.configMap.name",
-      "spec.volumes.secret.secretName",
-      "spec.volumes.persistentVolumeClaim.claimName",
-      "status.phase",
-      "status.reason",
-      "status.message",
-      "status.startTime",
-      "status.conditions.type",
-      "status.conditions.status",
-      "status.conditions.reason",
-      "status.conditions.message",
-      "status.conditions.lastTransitionTime",
-      "status.containerStatuses.name",
-      "status.containerStatuses.ready",
-      "status.containerStatuses.restartCount",
-      "status.containerStatuses.state",
-      "status.containerStatuses.lastState.terminated",
-      "status.initContainerStatuses.name",
-      "status.initContainerStatuses.state",
-      "status.initContainerStatuses.restartCount",
-  });
-}
-
 }  // namespace kdiag::bench

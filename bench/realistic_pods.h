@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "controller/projection.h"
 
 namespace kdiag::bench {
 
@@ -15,9 +14,5 @@ std::string RealisticPod(int i, int resource_version);
 
 // A watch stream: every pod added, then every pod modified.
 std::string RecordedWatchStream(int pods);
-
-// The fields of pods that diagnosis reads (status, containers' images, resources, probes and
-// ports, volumes' sources, scheduling), the rest left out.
-Projection DiagnosisPodProjection();
 
 }  // namespace kdiag::bench
