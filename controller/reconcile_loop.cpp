@@ -57,9 +57,9 @@ ReconcileLoop::ReconcileLoop(ControllerOptions options, Reconciler reconciler, C
   seconds_ = &metrics->reconcileSeconds.Add({{"controller", options_.name}}, LatencyBuckets());
 }
 
-void ReconcileLoop::WatchPrimary(Informer& primary) {
-  primary.AddHandler([this](const StoreChange& change) {
-    if (!SpecChanged(change)) return;
+void ReconcileLoop::WatchPrimary(Informer& primary, ChangePredicate counts) {
+  primary.AddHandler([this, counts = std::move(counts)](const StoreChange& change) {
+    if (!counts(change)) return;
     queue_.Add((change.after ? change.after : change.before)->Key());
   });
 }

@@ -47,13 +47,18 @@ struct ControllerOptions {
   WorkQueueOptions queue;
 };
 
+// The generation predicate above, on its own for tests.
+bool SpecChanged(const StoreChange& change);
+
 class ReconcileLoop {
  public:
   ReconcileLoop(ControllerOptions options, Reconciler reconciler, Clock& clock = SystemClock(),
                 RuntimeMetrics* metrics = nullptr);
 
-  // Registers with informers before they start.
-  void WatchPrimary(Informer& primary);
+  // Registers with informers before they start. counts: which changes of the primary are
+  // reconciled (default: SpecChanged; a controller may add, e.g., an annotation).
+  using ChangePredicate = std::function<bool(const StoreChange&)>;
+  void WatchPrimary(Informer& primary, ChangePredicate counts = SpecChanged);
   // owner_api_group / owner_kind: the primary's, as owner references name them.
   void WatchOwned(Informer& owned, std::string owner_api_group, std::string owner_kind);
 
@@ -80,9 +85,6 @@ class ReconcileLoop {
   prometheus::Counter* failed_ = nullptr;
   prometheus::Histogram* seconds_ = nullptr;
 };
-
-// The generation predicate above, on its own for tests.
-bool SpecChanged(const StoreChange& change);
 
 // The key of an object's controller owner when it is of the given API group and kind.
 std::optional<std::string> ControllerOwnerKey(const CachedObject& object,

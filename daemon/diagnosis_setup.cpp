@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "checks/object_fields.h"
+#include "reconcilers/diagnosis_spec.h"
 #include "reconcilers/kdiag_resources.h"
 #include "reconcilers/watched_kinds.h"
 
@@ -66,7 +68,15 @@ DiagnosisController::DiagnosisController(const OperatorConfig& config,
                                      [this](const std::string& key, const std::stop_token& stop) {
                                        return reconciler_->Reconcile(key, stop);
                                      });
-  loop.WatchPrimary(diagnoses);
+  // A run is also asked for by changing the kdiag.dev/rerun annotation, which leaves the
+  // generation alone.
+  loop.WatchPrimary(diagnoses, [](const StoreChange& change) {
+    if (SpecChanged(change)) return true;
+    const auto rerun = [](const CachedObjectPtr& object) {
+      return object ? std::string(Annotation(object->Parse(), kRerunAnnotation)) : std::string();
+    };
+    return rerun(change.before) != rerun(change.after);
+  });
 }
 
 }  // namespace kdiag
