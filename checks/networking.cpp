@@ -431,8 +431,9 @@ void CheckIngressTls(const CheckContext& ctx, const nlohmann::json& ingress, Dur
   Finding& f = sink.Add("KD3012", ingress);
   f.message = fmt::format("Ingress {}: {}", Name(ingress), missing.front());
   f.evidence = missing;
-  if (issued_by_cert_manager)
+  if (issued_by_cert_manager) {
     f.evidence.push_back("the Ingress asks cert-manager for the certificate");
+  }
   f.params["secret"] = first;
 }
 

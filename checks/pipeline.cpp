@@ -45,9 +45,9 @@ class CatalogSink : public FindingSink {
     ++added_;
     return out_.back();
   }
-  int added() const { return added_; }
+  int Added() const { return added_; }
   // Findings of critical or warning severity: what fails a step.
-  int problems() const { return problems_; }
+  int Problems() const { return problems_; }
 
  private:
   const Pipeline& pipeline_;
@@ -169,14 +169,14 @@ PipelineResult Pipeline::Run(const CheckContext& context) const {
         checkpoint.result = StepResult::kError;
         checkpoint.message = fmt::format("timed out after {} ms; its findings so far are kept",
                                          options_.checkBudget.count());
-      } else if (sink.problems() > 0) {
+      } else if (sink.Problems() > 0) {
         checkpoint.result = StepResult::kFailed;
         checkpoint.message =
-            fmt::format("{} finding{}", sink.added(), sink.added() == 1 ? "" : "s");
-      } else if (sink.added() > 0) {
+            fmt::format("{} finding{}", sink.Added(), sink.Added() == 1 ? "" : "s");
+      } else if (sink.Added() > 0) {
         // Informational findings (a cordoned node, a suspended CronJob) fail nothing.
         checkpoint.message =
-            fmt::format("{} informational finding{}", sink.added(), sink.added() == 1 ? "" : "s");
+            fmt::format("{} informational finding{}", sink.Added(), sink.Added() == 1 ? "" : "s");
       }
     } catch (const std::exception& e) {
       checkpoint.result = StepResult::kError;
@@ -184,7 +184,7 @@ PipelineResult Pipeline::Run(const CheckContext& context) const {
     }
     checkpoint.duration = Since(start);
     result.checkpoints.push_back(std::move(checkpoint));
-    return sink.problems();
+    return sink.Problems();
   };
 
   // 1. Root checks: global infrastructure, the cluster, the management namespaces.
