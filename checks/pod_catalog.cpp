@@ -102,8 +102,7 @@ std::vector<CheckCode> ImagePullCodes() {
            "(some registries, Docker Hub among them, answer both the same way).",
            {kPrivateRegistry, kImages},
            {kDescribe,
-            "kubectl -n {namespace} get pod {name} -o custom-columns="
-            "PULL_SECRETS:.spec.imagePullSecrets[*].name",
+            "kubectl -n {namespace} get pod {name} -o jsonpath='{.spec.imagePullSecrets[*].name}'",
             "kubectl -n {namespace} get serviceaccount default -o yaml",
             "kubectl -n {namespace} create secret docker-registry regcred --docker-server=... "
             "--docker-username=... --docker-password=...",

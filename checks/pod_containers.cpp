@@ -66,8 +66,9 @@ Termination Classify(const nlohmann::json& terminated) {
 std::string TerminationLine(const nlohmann::json& terminated, Timestamp now) {
   std::string line = fmt::format("last termination: reason {}, exit code {}",
                                  Str(terminated, "reason"), Int(terminated, "exitCode"));
-  if (auto signal = Int(terminated, "signal"); signal != 0)
+  if (auto signal = Int(terminated, "signal"); signal != 0) {
     line += fmt::format(", signal {}", signal);
+  }
   if (auto finished = ParseTime(Str(terminated, "finishedAt"))) {
     line += fmt::format(", finished {} ago", Ago(*finished, now));
   }

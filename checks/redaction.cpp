@@ -212,7 +212,7 @@ std::string KeepTail(std::string text) {
 
 }  // namespace
 
-std::string RedactLogTail(std::string text) {
+std::string RedactLogTail(const std::string& text) {
   std::string masked = MaskKeyValues(SanitizeText(text));
   masked = MaskBearerTokens(masked);
   masked = MaskBlobs(masked);

@@ -13,6 +13,6 @@ inline constexpr size_t kLogTailLimit = 2048;
 // Masks values after password=, token=, secret=, api_key= (and ":" forms, quoted or not),
 // "Authorization: Bearer/Basic <credentials>", AWS access key ids and long base64 or hex
 // blobs; then keeps the last whole lines fitting in kLogTailLimit bytes.
-std::string RedactLogTail(std::string text);
+std::string RedactLogTail(const std::string& text);
 
 }  // namespace kdiag
