@@ -66,8 +66,9 @@ std::optional<Timestamp> ParseTime(std::string_view text) {
     result += duration_cast<system_clock::duration>(nanoseconds(fraction));
   }
   if (pos == text.size()) return std::nullopt;
-  if (text[pos] == 'Z' || text[pos] == 'z')
+  if (text[pos] == 'Z' || text[pos] == 'z') {
     return pos + 1 == text.size() ? std::optional(result) : std::nullopt;
+  }
   if (text[pos] != '+' && text[pos] != '-') return std::nullopt;
   const auto offset_hours = Digits(text, pos + 1, 2), offset_minutes = Digits(text, pos + 4, 2);
   if (!offset_hours || !offset_minutes || text.size() != pos + 6 || text[pos + 3] != ':') {
