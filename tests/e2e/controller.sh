@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts (up) or stops (down) kdiag-controller for the end-to-end scenarios: the real program,
-# with the ServiceAccount's credentials and RBAC, and the scenarios' configuration.
+# with the ServiceAccount's credentials and RBAC, and the scenarios' configuration (or
+# $KDIAG_E2E_CONFIG).
 source "$(dirname "$0")/../lib.sh"
 
 state=${KDIAG_BUILD_DIR:?}/e2e-controller
@@ -9,7 +10,7 @@ case ${1:?up or down} in
 up)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   kubeconfig=$("$repo/hack/cluster.sh" kubeconfig kdiag-system kdiag-controller)
-  "$KDIAG_BUILD_DIR/daemon/kdiag-controller" --config "$repo/tests/e2e/config.yaml" \
+  "$KDIAG_BUILD_DIR/daemon/kdiag-controller" --config "${KDIAG_E2E_CONFIG:-$repo/tests/e2e/config.yaml}" \
     --kubeconfig "$kubeconfig" --listen-address "127.0.0.1:$port" >"$state/log" 2>&1 &
   echo $! >"$state/pid"
   echo "$port" >"$state/port"
