@@ -159,8 +159,9 @@ std::optional<PodProblem> SchedulingProblem(const PodFacts& facts) {
     problem.code = "KD1032";
     why = "no node matches its node selector or affinity rules";
     const auto& selector = Obj(Obj(facts.pod, "spec"), "nodeSelector");
-    if (!selector.empty())
+    if (!selector.empty()) {
       problem.evidence.push_back(fmt::format("nodeSelector: {}", selector.dump()));
+    }
   } else if (ContainsAny(reasons, {"untolerated taint", "had taint"})) {
     problem.code = "KD1031";
     why = "the nodes have taints it does not tolerate";
