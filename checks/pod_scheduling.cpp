@@ -3,6 +3,8 @@
 // cpu. preemption: ...".
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/object_fields.h"
 #include "checks/pod_problems.h"
 
@@ -62,6 +64,46 @@ std::vector<std::string> ClaimNames(const nlohmann::json& pod) {
   return names;
 }
 
+bool Tolerates(const nlohmann::json& toleration, const nlohmann::json& taint) {
+  const auto effect = Str(toleration, "effect");
+  if (!effect.empty() && effect != Str(taint, "effect")) return false;
+  const auto key = Str(toleration, "key");
+  if (Str(toleration, "operator") == "Exists") return key.empty() || key == Str(taint, "key");
+  return key == Str(taint, "key") && Str(toleration, "value") == Str(taint, "value");
+}
+
+// The scheduler names one reason per node, taints before the node selector: "1 node(s) didn't
+// match Pod's node affinity/selector, 1 node(s) had untolerated taint" may mean the only node
+// the selector picks is tainted. A node in the view that matches the pod's nodeSelector and has
+// a NoSchedule or NoExecute taint the pod does not tolerate: "kwok-node-0 has taint
+// dedicated=database:NoSchedule".
+std::optional<std::string> TaintedSelectedNode(const PodFacts& facts) {
+  const auto& spec = Obj(facts.pod, "spec");
+  const auto& selector = Obj(spec, "nodeSelector");
+  if (selector.empty() || !facts.view.Has("Node")) return std::nullopt;
+  for (const auto& node : facts.view.List("Node", "")) {
+    const auto& labels = Obj(Meta(*node), "labels");
+    bool selected = true;
+    for (const auto& [key, value] : selector.items()) {
+      if (!value.is_string() || Str(labels, key) != value.get<std::string>()) selected = false;
+    }
+    if (!selected) continue;
+    for (const auto& taint : Arr(Obj(*node, "spec"), "taints")) {
+      const auto effect = Str(taint, "effect");
+      if (effect != "NoSchedule" && effect != "NoExecute") continue;
+      const auto& tolerations = Arr(spec, "tolerations");
+      if (std::any_of(tolerations.begin(), tolerations.end(),
+                      [&](const nlohmann::json& t) { return Tolerates(t, taint); })) {
+        continue;
+      }
+      const auto value = Str(taint, "value");
+      return fmt::format("node {} matches the nodeSelector but has taint {}{}{}:{}", Name(*node),
+                         Str(taint, "key"), value.empty() ? "" : "=", value, effect);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<PodProblem> SchedulingProblem(const PodFacts& facts) {
@@ -104,6 +146,12 @@ std::optional<PodProblem> SchedulingProblem(const PodFacts& facts) {
   } else if (ContainsAny(reasons, {"didn't have free ports"})) {
     problem.code = "KD1034";
     why = "its host port is taken on every suitable node";
+  } else if (auto tainted = ContainsAny(reasons, {"untolerated taint", "had taint"})
+                                ? TaintedSelectedNode(facts)
+                                : std::nullopt) {
+    problem.code = "KD1031";
+    why = "the nodes it may run on have taints it does not tolerate";
+    problem.evidence.push_back(*tainted);
   } else if (ContainsAny(reasons,
                          {"didn't match pod's node affinity/selector", "didn't match node selector",
                           "didn't match pod affinity", "didn't match pod anti-affinity",

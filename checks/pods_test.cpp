@@ -652,6 +652,48 @@ INSTANTIATE_TEST_SUITE_P(
                        "scheduling.",
                        "KD1035"}));
 
+// The scheduler reports a node's taint before its labels: when the one node the nodeSelector
+// picks is tainted, the taint is what keeps the pod off it.
+TEST_F(PodChecksTest, ATaintOnTheSelectedNodeIsTheCauseNotTheSelector) {
+  const std::string message =
+      "0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) "
+      "had untolerated taint {dedicated: database}. preemption: 0/2 nodes are available: 2 "
+      "Preemption is not helpful for scheduling.";
+  Unschedulable(message);
+  pod["spec"]["nodeSelector"] = {{"kubernetes.io/hostname", "node-a"}};
+  auto node = [](const std::string& name, nlohmann::json taints) {
+    return nlohmann::json{
+        {"apiVersion", "v1"},
+        {"kind", "Node"},
+        {"metadata", {{"name", name}, {"labels", {{"kubernetes.io/hostname", name}}}}},
+        {"spec", {{"taints", std::move(taints)}}}};
+  };
+  view.Add(
+      node("node-a", {{{"key", "dedicated"}, {"value", "database"}, {"effect", "NoSchedule"}}}));
+  view.Add(node("node-b", nlohmann::json::array()));
+  auto f = Only();
+  EXPECT_EQ(f.code, "KD1031");
+  EXPECT_THAT(f.evidence, Contains("node node-a matches the nodeSelector but has taint "
+                                   "dedicated=database:NoSchedule"));
+
+  // Tolerated, the taint is not the reason: the selector (as the scheduler says) is.
+  pod["spec"]["tolerations"] = {{{"key", "dedicated"}, {"operator", "Exists"}}};
+  view = MemoryClusterView();
+  view.AddKind("Secret");
+  view.Add(
+      node("node-a", {{{"key", "dedicated"}, {"value", "database"}, {"effect", "NoSchedule"}}}));
+  EXPECT_EQ(Only().code, "KD1032");
+
+  // A taint on a node the selector does not pick leaves the selector as the cause.
+  pod["spec"].erase("tolerations");
+  pod["spec"]["nodeSelector"] = {{"kubernetes.io/hostname", "node-c"}};
+  view = MemoryClusterView();
+  view.AddKind("Secret");
+  view.Add(
+      node("node-a", {{{"key", "dedicated"}, {"value", "database"}, {"effect", "NoSchedule"}}}));
+  EXPECT_EQ(Only().code, "KD1032");
+}
+
 TEST_F(PodChecksTest, InsufficientResourcesNameTheResourcesAndRequests) {
   Unschedulable(
       "0/3 nodes are available: 1 Insufficient memory, 2 Insufficient cpu. preemption: 0/3 nodes "

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts (up) or stops (down) kdiag-controller for the end-to-end scenarios: the real program,
-# with the ServiceAccount's credentials and RBAC, and the scenarios' configuration; and a real
-# Alertmanager it polls as a root source.
+# with the ServiceAccount's credentials and RBAC, and the scenarios' configuration (or
+# $KDIAG_E2E_CONFIG); and a real Alertmanager it polls as a root source.
 source "$(dirname "$0")/../lib.sh"
 
 state=${KDIAG_BUILD_DIR:?}/e2e-controller
@@ -20,7 +20,7 @@ up)
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$am_port/-/ready" >/dev/null && break; sleep 0.1; done
   # The scenarios' configuration, with this Alertmanager as a root source polled every second.
   {
-    cat "$repo/tests/e2e/config.yaml"
+    cat "${KDIAG_E2E_CONFIG:-$repo/tests/e2e/config.yaml}"
     printf '  rootSources:\n'
     printf '    - {name: e2e-alerts, type: alertmanager, url: "http://127.0.0.1:%s", matchers: [%s], interval: 1s, timeout: 1s}\n' \
       "$am_port" "'severity=\"critical\"'"

@@ -53,3 +53,23 @@ post_alert() { # alertname severity summary [endsAt]
       + (if $ends == "" then {} else {endsAt: $ends} end)]')
   curl -sf -X POST -H 'Content-Type: application/json' -d "$body" "$(alertmanager_url)/api/v2/alerts" >/dev/null
 }
+
+# Runs a command when the scenario ends, whether it passes or not: root-* scenarios put back
+# what they changed in the cluster.
+on_exit() { # command
+  scenario_cleanup+=("$1")
+  trap 'for c in "${scenario_cleanup[@]}"; do eval "$c" || true; done; cleanup_namespaces' EXIT
+}
+scenario_cleanup=()
+
+# Restarts the controller with other thresholds (diagnosis.thresholds entries, "name: value")
+# until the scenario ends, for a grace period measured from a time the apiserver sets
+# (creationTimestamp), which setup cannot backdate. Only root-* scenarios: they run alone.
+controller_thresholds() { # "name: value"...
+  local config=${KDIAG_BUILD_DIR:?}/e2e-controller/config.$test_name.yaml
+  # diagnosis.thresholds is the last section of config.yaml.
+  { cat "$repo/tests/e2e/config.yaml"; printf '    %s\n' "$@"; } >"$config"
+  on_exit '"$repo/tests/e2e/controller.sh" down; "$repo/tests/e2e/controller.sh" up >/dev/null'
+  "$repo/tests/e2e/controller.sh" down
+  KDIAG_E2E_CONFIG=$config "$repo/tests/e2e/controller.sh" up >/dev/null
+}

@@ -1,0 +1,2 @@
+wait_pods_running app=batch
+kubectl -n "$ns" rollout status deployment/batch --timeout=60s >/dev/null

@@ -1,0 +1,9 @@
+wait_pods_running app=web
+pod=$(pod_of app=web)
+uid=$(kubectl -n "$ns" get pod "$pod" -o jsonpath='{.metadata.uid}')
+set_pod_status "$pod" '{"status": {"phase": "Pending",
+  "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [app]"},
+                 {"type": "ContainersReady", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [app]"}],
+  "containerStatuses": [{"name": "app", "ready": false, "started": false, "restartCount": 0, "image": "registry.example/web:1.4", "imageID": "",
+    "state": {"waiting": {"reason": "CreateContainerConfigError", "message": "container has runAsNonRoot and image will run as root (pod: \"'"$pod"'_'"$ns"'('"$uid"')\", container: app)"}}}]}}'
+emit_event pod "$pod" Failed "Error: container has runAsNonRoot and image will run as root (pod: \"${pod}_${ns}(${uid})\", container: app)" Warning kubelet 9 "spec.containers{app}"

@@ -1,0 +1,4 @@
+controller_thresholds "stuckCreatingAfter: 1s"
+wait_pods_running app=web
+kubectl -n "$ns" rollout status deployment/web --timeout=60s >/dev/null
+sleep 1
