@@ -1,9 +1,8 @@
 wait_pods_running app=api
-since=$(date -u -d '-10 min' +%Y-%m-%dT%H:%M:%SZ)
 started=$(kubectl -n "$ns" get pod api -o jsonpath='{.status.startTime}')
 set_pod_status api '{"status": {"phase": "Running",
-  "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [api]", "lastTransitionTime": "'"$since"'"},
-                 {"type": "ContainersReady", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [api]", "lastTransitionTime": "'"$since"'"}],
+  "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [api]"},
+                 {"type": "ContainersReady", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [api]"}],
   "containerStatuses": [{"name": "api", "ready": false, "started": true, "restartCount": 0, "image": "registry.example/api:2.0", "imageID": "registry.example/api@sha256:0c4d",
     "containerID": "containerd://77aa", "state": {"running": {"startedAt": "'"$started"'"}}}]}}'
 emit_event pod api Unhealthy 'Readiness probe failed: HTTP probe failed with statuscode: 503' Warning kubelet 60 "spec.containers{api}"
