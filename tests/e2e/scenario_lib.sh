@@ -40,3 +40,19 @@ emit_event() { # kind name reason message [type] [component] [count] [fieldPath]
  "firstTimestamp": "$now", "lastTimestamp": "$now", "source": {"component": "$component"}}
 JSON
 }
+
+# Writes what the HPA controller writes when a metrics API serves the pods' CPU usage; the local
+# control plane runs no metrics-server. After its own sync (it then leaves the HPA alone for
+# its 15s sync period), the status is rewritten with the given replica counts and CPU use.
+write_hpa_status() { # hpa current desired utilization limited-reason limited-message
+  local limited=False
+  [[ $5 == TooManyReplicas ]] && limited=True
+  kubectl -n "$ns" wait --for=jsonpath='{.status.conditions[?(@.type=="ScalingActive")].type}'=ScalingActive "hpa/$1" --timeout=90s >/dev/null
+  kubectl -n "$ns" patch hpa "$1" --subresource=status --type=merge -p '{"status": {
+    "currentReplicas": '"$2"', "desiredReplicas": '"$3"',
+    "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": '"$4"', "averageValue": "'"$4"'m"}}}],
+    "conditions": [
+      {"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale", "message": "recommended size matches current size", "lastTransitionTime": "2026-11-23T09:00:00Z"},
+      {"type": "ScalingActive", "status": "True", "reason": "ValidMetricFound", "message": "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)", "lastTransitionTime": "2026-11-23T09:00:00Z"},
+      {"type": "ScalingLimited", "status": "'"$limited"'", "reason": "'"$5"'", "message": "'"$6"'", "lastTransitionTime": "2026-11-23T09:00:00Z"}]}}' >/dev/null
+}
