@@ -72,3 +72,33 @@ helm_release_secret() { # release revision status [modified-seconds-ago]
       '.metadata.labels = {owner: "helm", name: $n, status: $s, version: $v, modifiedAt: $m}' |
     kubectl -n "$ns" apply -f - >/dev/null
 }
+
+# Plays scheduler and kubelet for the pod of a Job whose template names schedulerName
+# e2e-setup (no scheduler runs by that name): binds it to a node and reports its container
+# exited with the given code, then waits for the Job controller to mark the Job Complete or
+# Failed; sets pod. kwok would complete a Job's pods on its own as soon as they run, so the pod
+# gets its IP before it is bound, which keeps kwok from starting it.
+finish_job_pod() { # job container exit-code
+  local job=$1 container=$2 code=$3 image node ip phase=Failed reason=Error condition=Failed
+  ((code == 0)) && { phase=Succeeded; reason=Completed; condition=Complete; }
+  local ready_reason=Pod${phase/Succeeded/Completed}
+  for _ in $(seq 100); do
+    pod=$(kubectl -n "$ns" get pods -l "job-name=$job" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null)
+    [[ -n $pod ]] && break
+    sleep 0.2
+  done
+  [[ -n $pod ]] || { fail "Job $job created no pod"; return 1; }
+  image=$(kubectl -n "$ns" get pod "$pod" -o jsonpath='{.spec.containers[0].image}')
+  node=$(kubectl get nodes -o jsonpath='{.items[0].metadata.name}')
+  ip=$(kubectl get node "$node" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
+  set_pod_status "$pod" '{"status": {"phase": "Pending", "hostIP": "'"$ip"'", "podIP": "10.244.7.21", "podIPs": [{"ip": "10.244.7.21"}]}}'
+  kubectl -n "$ns" create -f - >/dev/null <<JSON
+{"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "$pod"}, "target": {"apiVersion": "v1", "kind": "Node", "name": "$node"}}
+JSON
+  set_pod_status "$pod" '{"status": {"phase": "'"$phase"'", "startTime": "2026-11-23T10:00:00Z",
+    "conditions": [{"type": "PodScheduled", "status": "True"}, {"type": "Initialized", "status": "True"},
+                   {"type": "Ready", "status": "False", "reason": "'"$ready_reason"'"}, {"type": "ContainersReady", "status": "False", "reason": "'"$ready_reason"'"}],
+    "containerStatuses": [{"name": "'"$container"'", "ready": false, "started": false, "restartCount": 0, "image": "'"$image"'", "imageID": "'"${image%%:*}"'@sha256:3e1f",
+      "containerID": "containerd://a1b2", "state": {"terminated": {"reason": "'"$reason"'", "exitCode": '"$code"', "startedAt": "2026-11-23T10:00:00Z", "finishedAt": "2026-11-23T10:00:04Z", "containerID": "containerd://a1b2"}}}]}}'
+  kubectl -n "$ns" wait --for=condition=$condition "job/$job" --timeout=60s >/dev/null
+}

@@ -1,7 +1,1 @@
-wait_pods_running app=migrate
-pod=$(pod_of app=migrate)
-set_pod_status "$pod" '{"status": {"phase": "Succeeded",
-  "conditions": [{"type": "Ready", "status": "False", "reason": "PodCompleted"}, {"type": "ContainersReady", "status": "False", "reason": "PodCompleted"}],
-  "containerStatuses": [{"name": "migrate", "ready": false, "started": false, "restartCount": 0, "image": "registry.example/migrate:1.0", "imageID": "registry.example/migrate@sha256:3e1f",
-    "containerID": "containerd://a1b2", "state": {"terminated": {"reason": "Completed", "exitCode": 0, "startedAt": "2026-11-23T10:00:00Z", "finishedAt": "2026-11-23T10:00:04Z", "containerID": "containerd://a1b2"}}}]}}'
-kubectl -n "$ns" wait --for=condition=Complete job/migrate --timeout=60s >/dev/null
+finish_job_pod migrate migrate 0
