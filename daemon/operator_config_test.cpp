@@ -234,11 +234,12 @@ TEST(OperatorConfig, WatchesTheConfiguredCustomResourcesWhereServed) {
 }
 
 TEST(OperatorConfig, NamesBadCustomResources) {
-  EXPECT_THAT(ProblemsOf("diagnosis:\n  customResources:\n"
-                         "    - {group: '', version: v1, resource: certificates, kind: Certificate}\n"
-                         "    - {group: example.com, version: v1, resource: pods, kind: Pod}\n"),
-              ElementsAre(HasSubstr("diagnosis.customResources[0].group: must not be empty"),
-                          HasSubstr("diagnosis.customResources[1].kind: Pod is watched already")));
+  EXPECT_THAT(
+      ProblemsOf("diagnosis:\n  customResources:\n"
+                 "    - {group: '', version: v1, resource: certificates, kind: Certificate}\n"
+                 "    - {group: example.com, version: v1, resource: pods, kind: Pod}\n"),
+      ElementsAre(HasSubstr("diagnosis.customResources[0].group: must not be empty"),
+                  HasSubstr("diagnosis.customResources[1].kind: Pod is watched already")));
 }
 
 TEST(OperatorConfig, KeepsTheDefaultAddonsUnlessGiven) {
