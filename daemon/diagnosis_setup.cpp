@@ -38,7 +38,7 @@ DiagnosisController::DiagnosisController(const OperatorConfig& config,
     spdlog::warn("discovery failed ({}); watching the built-in kinds only",
                  resources.error().Describe());
   }
-  for (const auto& kind : DiagnosisWatchedKinds()) {
+  for (const auto& kind : DiagnosisWatchedKinds(config.checks.customResources)) {
     if (kind.optional && (!served.contains(kind.type.ApiVersion() + "/" + kind.type.resource) ||
                           !MayList(client, kind))) {
       continue;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <limits>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "checks/log_link_templates.h"
@@ -92,6 +93,28 @@ void ReadAddons(YamlSection& section, std::vector<AddonSpec>& addons) {
   if (std::ranges::find(keys, "addons") != keys.end()) {
     addons = std::move(read);
   }
+}
+
+// Custom resources for KD6005: each a kind no other watched kind has, in a named API group.
+void ReadCustomResources(YamlSection& section, std::vector<CustomResourceKind>& resources) {
+  std::set<std::string> kinds;
+  for (const auto& kind : DiagnosisWatchedKinds()) kinds.insert(kind.kind);
+  section.ReadItems("customResources", kMaxListItems, [&](YamlSection& item, size_t) {
+    CustomResourceKind resource;
+    item.Read("group", resource.group);
+    item.Read("version", resource.version);
+    item.Read("resource", resource.resource);
+    item.Read("kind", resource.kind);
+    if (resource.group.empty()) item.Problem("group", "must not be empty");
+    if (resource.version.empty()) item.Problem("version", "must not be empty");
+    if (resource.resource.empty()) item.Problem("resource", "must not be empty");
+    if (resource.kind.empty()) {
+      item.Problem("kind", "must not be empty");
+    } else if (!kinds.insert(resource.kind).second) {
+      item.Problem("kind", resource.kind + " is watched already");
+    }
+    resources.push_back(std::move(resource));
+  });
 }
 
 void ReadDocs(YamlSection section, EnrichmentOptions& enrichment) {
@@ -206,6 +229,7 @@ void ReadDiagnosis(YamlSection section, DiagnosisOptions& diagnosis,
   section.Read("feedbackURL", checks.pipeline.enrichment.feedbackURLTemplate);
   ReadRootSources(section, checks.rootSources);
   ReadCustomChecks(section, checks.customChecks);
+  ReadCustomResources(section, checks.customResources);
   section.Read("checkBudget", checks.pipeline.checkBudget);
   ReadThresholds(section.Section("thresholds"), checks.builtin);
 }

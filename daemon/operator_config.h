@@ -17,6 +17,7 @@
 #include "controller/logging.h"
 #include "reconcilers/options.h"
 #include "reconcilers/source_options.h"
+#include "reconcilers/watched_kinds.h"
 
 namespace kdiag {
 
@@ -59,6 +60,7 @@ struct DiagnosisChecksConfig {
   PipelineOptions pipeline;
   std::vector<CustomCheckSpec> customChecks;
   std::vector<InfrastructureSourceSpec> rootSources;
+  std::vector<CustomResourceKind> customResources;  // for KD6005
 };
 
 struct OperatorConfig {

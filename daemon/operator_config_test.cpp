@@ -178,6 +178,8 @@ diagnosis:
       docs: [{title: Ownership policy, url: "https://wiki.example.com/owners"}]
   checkBudget: 5s
   thresholds: {nodeLeaseStaleAfter: 1m, highRestartCount: 10, stuckTerminatingAfter: 10m}
+  customResources:
+    - {group: cert-manager.io, version: v1, resource: certificates, kind: Certificate}
 )";
 
 TEST(OperatorConfig, ReadsTheDiagnosisChecks) {
@@ -215,6 +217,29 @@ TEST(OperatorConfig, ReadsTheDiagnosisChecks) {
   EXPECT_EQ(checks.builtin.nodeLeaseStaleAfter, std::chrono::minutes(1));
   EXPECT_EQ(checks.builtin.highRestartCount, 10);
   EXPECT_EQ(checks.builtin.helmPendingAfter, std::chrono::minutes(15));  // default kept
+  ASSERT_EQ(checks.customResources.size(), 1u);
+  EXPECT_EQ(checks.customResources[0].resource, "certificates");
+}
+
+TEST(OperatorConfig, WatchesTheConfiguredCustomResourcesWhereServed) {
+  const auto config = ParseOperatorConfig(kDiagnosisChecks, "config.yaml");
+  const auto kinds = DiagnosisWatchedKinds(config.checks.customResources);
+  const auto certificates = std::ranges::find_if(
+      kinds, [](const WatchedKind& kind) { return kind.kind == "Certificate"; });
+  ASSERT_NE(certificates, kinds.end());
+  EXPECT_EQ(certificates->type.ApiVersion(), "cert-manager.io/v1");
+  EXPECT_EQ(certificates->type.resource, "certificates");
+  EXPECT_TRUE(certificates->optional);
+  EXPECT_EQ(kinds.size(), DiagnosisWatchedKinds().size() + 1);
+}
+
+TEST(OperatorConfig, NamesBadCustomResources) {
+  EXPECT_THAT(
+      ProblemsOf("diagnosis:\n  customResources:\n"
+                 "    - {group: '', version: v1, resource: certificates, kind: Certificate}\n"
+                 "    - {group: example.com, version: v1, resource: pods, kind: Pod}\n"),
+      ElementsAre(HasSubstr("diagnosis.customResources[0].group: must not be empty"),
+                  HasSubstr("diagnosis.customResources[1].kind: Pod is watched already")));
 }
 
 TEST(OperatorConfig, KeepsTheDefaultAddonsUnlessGiven) {

@@ -33,9 +33,9 @@ Projection DiagnosisPodProjection() {
   });
 }
 
-std::vector<WatchedKind> DiagnosisWatchedKinds() {
+std::vector<WatchedKind> DiagnosisWatchedKinds(const std::vector<CustomResourceKind>& custom) {
   const auto metadata_only = Projection::Only({"type"});
-  return {
+  std::vector<WatchedKind> kinds = {
       {"Namespace", resources::kNamespaces},
       {"Node", resources::kNodes},
       {"Pod", resources::kPods, "", DiagnosisPodProjection()},
@@ -77,6 +77,14 @@ std::vector<WatchedKind> DiagnosisWatchedKinds() {
        Projection::Everything(),
        true},
   };
+  for (const auto& resource : custom) {
+    kinds.push_back({resource.kind,
+                     {resource.group, resource.version, resource.resource, true},
+                     "",
+                     Projection::Everything(),
+                     true});
+  }
+  return kinds;
 }
 
 }  // namespace kdiag

@@ -19,9 +19,18 @@ struct WatchedKind {
   bool optional = false;
 };
 
-// Every kind the built-in checks read, plus these custom resources (group/version/plural/Kind)
-// for the generic "Ready condition False" check.
-std::vector<WatchedKind> DiagnosisWatchedKinds();
+// A custom resource the generic "Ready condition False" check (KD6005) looks at; configured
+// (diagnosis.customResources), as nothing else tells which custom resources matter.
+struct CustomResourceKind {
+  std::string group;
+  std::string version;
+  std::string resource;  // plural, lower case: "certificates"
+  std::string kind;      // "Certificate"
+};
+
+// Every kind the built-in checks read, plus these custom resources, optional: watched where
+// the API server serves them and the controller may list them.
+std::vector<WatchedKind> DiagnosisWatchedKinds(const std::vector<CustomResourceKind>& custom = {});
 
 // The fields of pods that checks read: metadata (ownership, labels, the ignore annotation),
 // containers' images, ports, resources, probes and configuration sources, volumes' sources,

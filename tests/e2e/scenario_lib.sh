@@ -67,9 +67,74 @@ scenario_cleanup=()
 # (creationTimestamp), which setup cannot backdate. Only root-* scenarios: they run alone.
 controller_thresholds() { # "name: value"...
   local config=${KDIAG_BUILD_DIR:?}/e2e-controller/config.$test_name.yaml
-  # diagnosis.thresholds is the last section of config.yaml.
-  { cat "$repo/tests/e2e/config.yaml"; printf '    %s\n' "$@"; } >"$config"
+  # diagnosis.thresholds is the last section of config.yaml; a threshold given here replaces
+  # the one there.
+  local keys
+  keys=$(printf '%s\n' "$@" | sed 's/:.*//' | paste -sd'|')
+  { grep -Ev "^    ($keys):" "$repo/tests/e2e/config.yaml"; printf '    %s\n' "$@"; } >"$config"
   on_exit '"$repo/tests/e2e/controller.sh" down; "$repo/tests/e2e/controller.sh" up >/dev/null'
   "$repo/tests/e2e/controller.sh" down
   KDIAG_E2E_CONFIG=$config "$repo/tests/e2e/controller.sh" up >/dev/null
+}
+
+# Writes what the HPA controller writes when a metrics API serves the pods' CPU usage; the local
+# control plane runs no metrics-server. After its own sync (it then leaves the HPA alone for
+# its 15s sync period), the status is rewritten with the given replica counts and CPU use.
+write_hpa_status() { # hpa current desired utilization limited-reason limited-message
+  local limited=False
+  [[ $5 == TooManyReplicas ]] && limited=True
+  kubectl -n "$ns" wait --for=jsonpath='{.status.conditions[?(@.type=="ScalingActive")].type}'=ScalingActive "hpa/$1" --timeout=90s >/dev/null
+  kubectl -n "$ns" patch hpa "$1" --subresource=status --type=merge -p '{"status": {
+    "currentReplicas": '"$2"', "desiredReplicas": '"$3"',
+    "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": '"$4"', "averageValue": "'"$4"'m"}}}],
+    "conditions": [
+      {"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale", "message": "recommended size matches current size", "lastTransitionTime": "2026-11-23T09:00:00Z"},
+      {"type": "ScalingActive", "status": "True", "reason": "ValidMetricFound", "message": "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)", "lastTransitionTime": "2026-11-23T09:00:00Z"},
+      {"type": "ScalingLimited", "status": "'"$limited"'", "reason": "'"$5"'", "message": "'"$6"'", "lastTransitionTime": "2026-11-23T09:00:00Z"}]}}' >/dev/null
+}
+
+# Writes a Helm release revision the way helm does: a Secret sh.helm.release.v1.NAME.vN of type
+# helm.sh/release.v1 labelled owner, name, status, version and modifiedAt (epoch seconds), its
+# release field the gzipped, base64-encoded release record.
+helm_release_secret() { # release revision status [modified-seconds-ago]
+  local modified=$(( $(date +%s) - ${4:-0} ))
+  local record
+  record=$(jq -cn --arg n "$1" --argjson v "$2" --arg s "$3" --arg ns "$ns" \
+    '{name: $n, namespace: $ns, version: $v, info: {status: $s, description: ($s | if . == "failed" then "Upgrade \"\($n)\" failed: context deadline exceeded" elif startswith("pending") then "Preparing upgrade" else "Upgrade complete" end)}, chart: {metadata: {name: $n, version: "2.\($v).0"}}}' |
+    gzip -c | base64 -w0)
+  kubectl -n "$ns" create secret generic "sh.helm.release.v1.$1.v$2" --type=helm.sh/release.v1 \
+    --from-literal=release="$record" --dry-run=client -o json |
+    jq --arg n "$1" --arg v "$2" --arg s "$3" --arg m "$modified" \
+      '.metadata.labels = {owner: "helm", name: $n, status: $s, version: $v, modifiedAt: $m}' |
+    kubectl -n "$ns" apply -f - >/dev/null
+}
+
+# Plays scheduler and kubelet for the pod of a Job whose template names schedulerName
+# e2e-setup (no scheduler runs by that name): binds it to a node and reports its container
+# exited with the given code, then waits for the Job controller to mark the Job Complete or
+# Failed; sets pod. kwok would complete a Job's pods on its own as soon as they run, so the pod
+# gets its IP before it is bound, which keeps kwok from starting it.
+finish_job_pod() { # job container exit-code
+  local job=$1 container=$2 code=$3 image node ip phase=Failed reason=Error condition=Failed
+  ((code == 0)) && { phase=Succeeded; reason=Completed; condition=Complete; }
+  local ready_reason=Pod${phase/Succeeded/Completed}
+  for _ in $(seq 100); do
+    pod=$(kubectl -n "$ns" get pods -l "job-name=$job" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null)
+    [[ -n $pod ]] && break
+    sleep 0.2
+  done
+  [[ -n $pod ]] || { fail "Job $job created no pod"; return 1; }
+  image=$(kubectl -n "$ns" get pod "$pod" -o jsonpath='{.spec.containers[0].image}')
+  node=$(kubectl get nodes -o jsonpath='{.items[0].metadata.name}')
+  ip=$(kubectl get node "$node" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
+  set_pod_status "$pod" '{"status": {"phase": "Pending", "hostIP": "'"$ip"'", "podIP": "10.244.7.21", "podIPs": [{"ip": "10.244.7.21"}]}}'
+  kubectl -n "$ns" create -f - >/dev/null <<JSON
+{"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "$pod"}, "target": {"apiVersion": "v1", "kind": "Node", "name": "$node"}}
+JSON
+  set_pod_status "$pod" '{"status": {"phase": "'"$phase"'", "startTime": "2026-11-23T10:00:00Z",
+    "conditions": [{"type": "PodScheduled", "status": "True"}, {"type": "Initialized", "status": "True"},
+                   {"type": "Ready", "status": "False", "reason": "'"$ready_reason"'"}, {"type": "ContainersReady", "status": "False", "reason": "'"$ready_reason"'"}],
+    "containerStatuses": [{"name": "'"$container"'", "ready": false, "started": false, "restartCount": 0, "image": "'"$image"'", "imageID": "'"${image%%:*}"'@sha256:3e1f",
+      "containerID": "containerd://a1b2", "state": {"terminated": {"reason": "'"$reason"'", "exitCode": '"$code"', "startedAt": "2026-11-23T10:00:00Z", "finishedAt": "2026-11-23T10:00:04Z", "containerID": "containerd://a1b2"}}}]}}'
+  kubectl -n "$ns" wait --for=condition=$condition "job/$job" --timeout=60s >/dev/null
 }

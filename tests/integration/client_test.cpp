@@ -168,13 +168,15 @@ TEST_F(ClientTest, AForbiddenCallSaysWhoCannotDoWhat) {
   as_controller.token = TokenOf("kdiag-system", "kdiag-controller");
   Client controller(as_controller);
   ASSERT_TRUE(controller.List(resources::kPods, "", {.limit = 1}));
-  auto secrets = controller.List(resources::kSecrets, "kube-system");
-  ASSERT_FALSE(secrets);
-  EXPECT_EQ(secrets.error().kind, ErrorKind::kForbidden);
-  EXPECT_THAT(secrets.error().Describe(),
-              HasSubstr("Forbidden (403): secrets is forbidden: User "
-                        "\"system:serviceaccount:kdiag-system:kdiag-controller\" cannot list "
-                        "resource \"secrets\""));
+  const ResourceType cluster_role_bindings{"rbac.authorization.k8s.io", "v1", "clusterrolebindings",
+                                           false};
+  auto bindings = controller.List(cluster_role_bindings, "");
+  ASSERT_FALSE(bindings);
+  EXPECT_EQ(bindings.error().kind, ErrorKind::kForbidden);
+  EXPECT_THAT(bindings.error().Describe(),
+              HasSubstr("Forbidden (403): clusterrolebindings.rbac.authorization.k8s.io is "
+                        "forbidden: User \"system:serviceaccount:kdiag-system:kdiag-controller\" "
+                        "cannot list resource \"clusterrolebindings\""));
 }
 
 TEST_F(ClientTest, PicksUpARotatedTokenFileOnUnauthorized) {

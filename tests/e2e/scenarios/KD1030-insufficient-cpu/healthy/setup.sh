@@ -1,0 +1,1 @@
+wait_pods_running app=big

@@ -1,0 +1,2 @@
+wait_pods_running app=api
+kubectl -n "$ns" rollout status deployment/api --timeout=60s >/dev/null

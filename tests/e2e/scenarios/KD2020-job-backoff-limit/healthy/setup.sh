@@ -1,0 +1,1 @@
+finish_job_pod migrate migrate 0

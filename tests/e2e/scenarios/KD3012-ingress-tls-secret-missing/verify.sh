@@ -1,0 +1,1 @@
+kubectl delete ingressclass "e2e-$ns" --ignore-not-found >/dev/null

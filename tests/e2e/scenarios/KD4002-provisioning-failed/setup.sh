@@ -1,0 +1,3 @@
+# What the driver's external-provisioner reports (it runs outside this cluster).
+uid=$(kubectl -n "$ns" get pvc data -o jsonpath='{.metadata.uid}')
+emit_event pvc data ProvisioningFailed "failed to provision volume with StorageClass \"e2e-$ns\": rpc error: code = Internal desc = Could not create volume \"pvc-$uid\": could not create volume in EC2: operation error EC2: CreateVolume, https response error StatusCode: 400, RequestID: 5a1c2e7f-0b3d-4c1e-9f7a-2d6e8b4c1a30, api error VolumeLimitExceeded: You have exceeded your maximum gp3 storage limit of 50 TiB in this region." Warning "ebs.csi.aws.com_ebs-csi-controller-7d9c5b8f6-x2k4q_3f1e" 5

@@ -1,0 +1,2 @@
+wait_pods_running app=db
+kubectl -n "$ns" wait --for=jsonpath='{.status.phase}'=Bound pvc/data --timeout=60s >/dev/null

@@ -1,0 +1,16 @@
+# The CRD is cluster-wide (hence root-): a cluster running Argo CD serves it. kdiag-controller
+# discovers optional kinds when it starts, so the controller fixture (tests/e2e/controller.sh up)
+# installs it first; applying it again here changes nothing.
+kubectl apply -f "$(dirname "$0")/crds/applications.yaml" >/dev/null
+kubectl wait --for=condition=Established crd/applications.argoproj.io --timeout=30s >/dev/null
+sed "s/\$NS/$ns/g" "$scenario/application.yaml" | kubectl -n "$ns" apply -f - >/dev/null
+# What the Argo CD application controller (not running here) reports.
+kubectl -n "$ns" patch applications.argoproj.io shop --subresource=status --type=merge -p '{"status": {
+  "health": {"status": "Healthy"},
+  "sync": {"status": "Synced", "revision": "4f9c2d1e8b7a", "comparedTo": {"source": {"repoURL": "https://git.example/shop-deploy.git", "path": "overlays/prod", "targetRevision": "main"}}},
+  "operationState": {"phase": "Succeeded", "startedAt": "2026-11-23T10:00:00Z", "finishedAt": "2026-11-23T10:00:04Z",
+    "message": "successfully synced (all tasks run)", "operation": {"sync": {"revision": "4f9c2d1e8b7a"}}},
+  "resources": [{"group": "apps", "version": "v1", "kind": "Deployment", "namespace": "'"$ns"'", "name": "shop", "status": "Synced",
+    "health": {"status": "Healthy"}}]}}' >/dev/null
+wait_pods_running app=shop
+kubectl -n "$ns" rollout status deployment/shop --timeout=60s >/dev/null
