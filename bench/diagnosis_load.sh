@@ -43,8 +43,27 @@ for _ in $(seq 300); do
 done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$state/log" >&2; exit 1; }
 
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$controller/stat"; }
+# The API server's mean time for the requests a run makes: status PUT, previous-log GET.
+server_ms() { # verb resource subresource
+  kubectl get --raw /metrics | grep -E "^apiserver_request_duration_seconds_(sum|count)\{" |
+    grep "resource=\"$2\"" | grep "subresource=\"$3\"" | grep "verb=\"$1\"" |
+    awk '/_sum/ {s += $2} /_count/ {c += $2} END {printf "%.3f %d", s, c}'
+}
+mean_ms() { # before after
+  echo "$1 $2" | awk '{n = $4 - $2; if (n > 0) printf "%.1f ms (%d requests)", ($3 - $1) * 1000 / n, n}'
+}
+cpu_before=$(cpu_seconds)
+put_before=$(server_ms PUT diagnoses status)
+log_before=$(server_ms CONNECT pods log)
 "$build/bench/diagnosis_load_bench" latency "$runs"
+cpu_after=$(cpu_seconds)
+echo "controller CPU during the latency runs: $(echo "$cpu_before $cpu_after $runs" | awk '{printf "%.1f ms per Diagnosis", ($2 - $1) * 1000 / $3}')"
+echo "API server, mean status PUT: $(mean_ms "$put_before" "$(server_ms PUT diagnoses status)")"
+echo "API server, mean previous-log GET: $(mean_ms "$log_before" "$(server_ms CONNECT pods log)")"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/bench/diagnosis_load_bench" burst "http://127.0.0.1:$port"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The controller's own figure: from the Diagnosis taken off the queue to its status written.
 run_ms() { # namespace prefix

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "checks/object_fields.h"
 #include "controller/client.h"
 #include "controller/http_transport.h"
 #include "controller/informer.h"
@@ -290,7 +291,7 @@ class CompletionWatch {
       if (!change.after) return;
       const auto at = Clock::now();
       const auto object = change.after->Parse();
-      if (object["status"].value("phase", "") != "Completed") return;
+      if (kdiag::Str(kdiag::Obj(object, "status"), "phase") != "Completed") return;
       const std::string key = fmt::format("{}/{}", change.after->ns(), change.after->name());
       std::lock_guard lock(mutex_);
       if (completed_.emplace(key, at).second) changed_.notify_all();
@@ -460,9 +461,13 @@ int Burst(kdiag::Client& client, const std::string& metrics_url) {
   }
   const auto before = Scrape(*http, metrics_url);
   const auto start = Clock::now();
+  std::vector<double> create_millis(diagnoses.size());
   const int failures = Parallel(static_cast<int>(diagnoses.size()), [&](int i) {
     const auto& [ns, name] = diagnoses[static_cast<size_t>(i)];
-    return Created(client.Create(kdiag::kDiagnoses, ns, Diagnosis(ns, name)), name);
+    const auto sent = Clock::now();
+    const bool ok = Created(client.Create(kdiag::kDiagnoses, ns, Diagnosis(ns, name)), name);
+    create_millis[static_cast<size_t>(i)] = Millis(Clock::now() - sent);
+    return ok;
   });
   const auto created = Clock::now();
   const auto done = watch.Wait(keys, std::chrono::seconds(120));
@@ -486,6 +491,9 @@ int Burst(kdiag::Client& client, const std::string& metrics_url) {
       "burst: %zu Diagnoses in %d namespaces, created in %.2f s, all Completed %.2f s "
       "after the first create\n",
       keys.size(), kBurstNamespaces, Millis(created - start) / 1000, Millis(*done - start) / 1000);
+  std::printf("create requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+              Percentile(create_millis, 0.5), Percentile(create_millis, 0.99),
+              *std::max_element(create_millis.begin(), create_millis.end()));
   PrintCounts(
       "controller API requests (and Events written) from before the creates until all "
       "Completed:",
