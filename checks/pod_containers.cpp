@@ -230,7 +230,8 @@ std::optional<PodProblem> RunningProblem(const PodFacts& facts, const nlohmann::
   const bool past_start = !status.contains("started") || Bool(status, "started");
   if (!Bool(status, "ready") && spec && spec->contains("readinessProbe") && past_start && started &&
       facts.now - *started >= kReadinessGrace) {
-    const auto failures = ProbeEvents(facts.events.Get(), "Unhealthy", name, {"readiness probe failed"});
+    const auto failures =
+        ProbeEvents(facts.events.Get(), "Unhealthy", name, {"readiness probe failed"});
     if (!failures.empty()) {
       auto problem =
           ContainerProblemOf(facts, status, "KD1040",

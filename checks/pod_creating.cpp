@@ -90,7 +90,8 @@ std::optional<PodProblem> CreatingProblem(const PodFacts& facts) {
 
   // The newest of the two failures explains the pod's state now.
   const nlohmann::json* sandbox = nullptr;
-  if (auto events = EventsWithReason(facts.events.Get(), "FailedCreatePodSandBox"); !events.empty()) {
+  if (auto events = EventsWithReason(facts.events.Get(), "FailedCreatePodSandBox");
+      !events.empty()) {
     sandbox = events.back();
   }
   const nlohmann::json* mount = nullptr;

@@ -126,7 +126,8 @@ std::optional<PodProblem> ImagePullProblem(const PodFacts& facts, const nlohmann
                       image, Join(missing));
       problem.evidence.push_back(
           fmt::format("spec.imagePullSecrets names missing Secret(s): {}", Join(missing)));
-      for (const auto* event : EventsWithReason(facts.events.Get(), "FailedToRetrieveImagePullSecret")) {
+      for (const auto* event :
+           EventsWithReason(facts.events.Get(), "FailedToRetrieveImagePullSecret")) {
         problem.evidence.push_back(EventLine(*event));
       }
       return problem;
