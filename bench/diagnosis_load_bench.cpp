@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <map>
@@ -57,6 +58,7 @@ int Parallel(int count, Work work) {
   std::atomic<int> failures = 0;
   {
     std::vector<std::jthread> workers;
+    workers.reserve(kThreads);
     for (int w = 0; w < kThreads; ++w) {
       workers.emplace_back([&] {
         for (int i = next++; i < count; i = next++) {
@@ -255,8 +257,9 @@ int Populate(kdiag::Client& client) {
   });
 
   // The ReplicaSet controller creates the pods, kwok starts them; then the kubelet's part.
-  const auto pods = WaitForPods(client, ns, kDeployments * kReplicas);
+  const auto pods = WaitForPods(client, ns, static_cast<size_t>(kDeployments) * kReplicas);
   std::vector<const nlohmann::json*> list;
+  list.reserve(pods.size());
   for (const auto& [name, pod] : pods) list.push_back(&pod);
   failures += Parallel(static_cast<int>(list.size()), [&](int i) {
     const auto& pod = *list[static_cast<size_t>(i)];
@@ -354,7 +357,7 @@ double Millis(Clock::duration d) { return std::chrono::duration<double, std::mil
 
 double Percentile(std::vector<double> sorted, double p) {
   std::sort(sorted.begin(), sorted.end());
-  const auto index = static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
+  const auto index = static_cast<size_t>(std::lround(p * static_cast<double>(sorted.size() - 1)));
   return sorted[std::min(index, sorted.size() - 1)];
 }
 

@@ -47,8 +47,9 @@ nlohmann::json Event(const std::string& ns, const nlohmann::json& pod, int i, co
           {"metadata",
            Metadata(fmt::format("{}.{:x}", pod["metadata"]["name"].get<std::string>(), i), ns,
                     Uid("Event", i,
-                        std::hash<std::string>{}(pod["metadata"]["uid"].get<std::string>()) &
-                            0xffffff))},
+                        static_cast<int>(
+                            std::hash<std::string>{}(pod["metadata"]["uid"].get<std::string>()) &
+                            0xffffff)))},
           {"involvedObject",
            {{"apiVersion", "v1"},
             {"kind", "Pod"},
