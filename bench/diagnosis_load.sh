@@ -46,9 +46,13 @@ curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$state/log" >&2; e
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$controller/stat"; }
 # The API server's mean time for the requests a run makes: status PUT, previous-log GET.
 server_ms() { # verb resource subresource
-  kubectl get --raw /metrics | grep -E "^apiserver_request_duration_seconds_(sum|count)\{" |
-    grep "resource=\"$2\"" | grep "subresource=\"$3\"" | grep "verb=\"$1\"" |
-    awk '/_sum/ {s += $2} /_count/ {c += $2} END {printf "%.3f %d", s, c}'
+  kubectl get --raw /metrics | awk -v verb="verb=\"$1\"" -v resource="resource=\"$2\"" \
+    -v subresource="subresource=\"$3\"" '
+    /^apiserver_request_duration_seconds_(sum|count)\{/ && index($0, verb) &&
+      index($0, resource) && index($0, subresource) {
+      if ($1 ~ /_sum/) s += $2; else c += $2
+    }
+    END {printf "%.3f %d", s, c}'
 }
 mean_ms() { # before after
   echo "$1 $2" | awk '{n = $4 - $2; if (n > 0) printf "%.1f ms (%d requests)", ($3 - $1) * 1000 / n, n}'
