@@ -85,8 +85,9 @@ int main(int argc, char** argv) {
   shape.podsPerNamespace = pods;
   std::map<std::string, kdiag::Store, std::less<>> stores;
   std::map<std::string, kdiag::ObjectDecoder> decoders;
-  for (const auto& kind : kdiag::DiagnosisWatchedKinds())
+  for (const auto& kind : kdiag::DiagnosisWatchedKinds()) {
     decoders.emplace(kind.kind, kind.projection);
+  }
   kdiag::bench::BuildCluster(shape, [&](nlohmann::json object) {
     const std::string kind = object["kind"];
     auto decoded = decoders.at(kind).DecodeObject(object.dump());

@@ -47,8 +47,9 @@ nlohmann::json Event(const std::string& ns, const nlohmann::json& pod, int i, co
           {"metadata",
            Metadata(fmt::format("{}.{:x}", pod["metadata"]["name"].get<std::string>(), i), ns,
                     Uid("Event", i,
-                        std::hash<std::string>{}(pod["metadata"]["uid"].get<std::string>()) &
-                            0xffffff))},
+                        static_cast<int>(
+                            std::hash<std::string>{}(pod["metadata"]["uid"].get<std::string>()) &
+                            0xffffff)))},
           {"involvedObject",
            {{"apiVersion", "v1"},
             {"kind", "Pod"},
@@ -79,6 +80,64 @@ void BuildCluster(const ClusterShape& shape, const std::function<void(nlohmann::
              Condition("PIDPressure", "False", "KubeletHasSufficientPID"),
              Condition("Ready", "True", "KubeletReady")}}}}});
   }
+  // kube-system with a healthy CoreDNS, the addon the root checks require: without it they
+  // fail and the namespace checks are skipped.
+  add({{"apiVersion", "v1"},
+       {"kind", "Namespace"},
+       {"metadata", Metadata("kube-system", "", Uid("Namespace", 0xffff, 0))},
+       {"status", {{"phase", "Active"}}}});
+  const nlohmann::json dns_labels = {{"k8s-app", "kube-dns"}};
+  const std::string dns_uid = Uid("Deployment", 0xffff, 0);
+  const std::string dns_rs_uid = Uid("ReplicaSet", 0xffff, 0);
+  auto dns_meta = Metadata("coredns", "kube-system", dns_uid);
+  dns_meta["labels"] = dns_labels;
+  add({{"apiVersion", "apps/v1"},
+       {"kind", "Deployment"},
+       {"metadata", dns_meta},
+       {"spec", {{"replicas", 2}, {"selector", {{"matchLabels", dns_labels}}}}},
+       {"status",
+        {{"observedGeneration", 1},
+         {"replicas", 2},
+         {"updatedReplicas", 2},
+         {"readyReplicas", 2},
+         {"availableReplicas", 2},
+         {"conditions",
+          {Condition("Available", "True", "MinimumReplicasAvailable"),
+           Condition("Progressing", "True", "NewReplicaSetAvailable")}}}}});
+  auto dns_rs_meta = Metadata("coredns-668d6bf9bc", "kube-system", dns_rs_uid);
+  dns_rs_meta["labels"] = dns_labels;
+  dns_rs_meta["ownerReferences"] = OwnerRef("apps/v1", "Deployment", "coredns", dns_uid);
+  add({{"apiVersion", "apps/v1"},
+       {"kind", "ReplicaSet"},
+       {"metadata", dns_rs_meta},
+       {"spec", {{"replicas", 2}}},
+       {"status", {{"replicas", 2}, {"readyReplicas", 2}, {"availableReplicas", 2}}}});
+  for (int p = 0; p < 2; ++p) {
+    auto meta =
+        Metadata(fmt::format("coredns-668d6bf9bc-{:05x}", p), "kube-system", Uid("Pod", 0xffff, p));
+    meta["labels"] = dns_labels;
+    meta["ownerReferences"] = OwnerRef("apps/v1", "ReplicaSet", "coredns-668d6bf9bc", dns_rs_uid);
+    add({{"apiVersion", "v1"},
+         {"kind", "Pod"},
+         {"metadata", meta},
+         {"spec",
+          {{"nodeName", fmt::format("node-{}", p % shape.nodes)},
+           {"containers",
+            {{{"name", "coredns"}, {"image", "registry.k8s.io/coredns/coredns:v1.12.0"}}}}}},
+         {"status",
+          {{"phase", "Running"},
+           {"podIP", fmt::format("10.255.0.{}", p + 1)},
+           {"conditions",
+            {Condition("Initialized", "True"), Condition("Ready", "True"),
+             Condition("ContainersReady", "True"), Condition("PodScheduled", "True")}},
+           {"containerStatuses",
+            {{{"name", "coredns"},
+              {"image", "registry.k8s.io/coredns/coredns:v1.12.0"},
+              {"ready", true},
+              {"restartCount", 0},
+              {"state", {{"running", {{"startedAt", kCreated}}}}}}}}}}});
+  }
+
   int broken = 0;
   int event_number = 0;
   for (int s = 0; s < shape.namespaces; ++s) {

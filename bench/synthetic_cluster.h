@@ -1,6 +1,7 @@
 // A synthetic cluster for the pipeline benchmarks, in the shapes the API server returns:
 // nodes, Deployments with their ReplicaSets, pods and Services (with EndpointSlices), the
-// kubelet's routine Events, and some broken workloads (crash-looping, image not found).
+// kubelet's routine Events, some broken workloads (crash-looping, image not found), and a
+// healthy kube-system with CoreDNS (the addon the root checks require).
 #pragma once
 
 #include <functional>

@@ -73,8 +73,7 @@ Objects MemoryClusterView::PodsOnNode(std::string_view node) const {
 
 Objects MemoryClusterView::EventsFor(std::string_view uid) const {
   Objects out = Matching(eventsByUid_, uid);
-  std::sort(out.begin(), out.end(),
-            [](const ObjectPtr& a, const ObjectPtr& b) { return EventTime(*a) < EventTime(*b); });
+  SortByEventTime(out);
   return out;
 }
 

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <unordered_map>
 
 #include "checks/builtin_checks.h"
 #include "checks/evidence_text.h"
@@ -140,16 +142,83 @@ std::string SelectorText(const LabelSelector& selector) {
   return out;
 }
 
-// The pods a Service sends traffic to: selected and not finished.
-Objects SelectedPods(const ClusterView& view, const nlohmann::json& service) {
-  const auto selector = ServiceSelector(service);
-  Objects pods;
-  if (selector.Empty()) return pods;
-  for (const auto& pod : view.List("Pod", Namespace(service))) {
-    if (!PodFinished(*pod) && Matches(selector, Obj(Meta(*pod), "labels"))) pods.push_back(pod);
+// The namespaces' live pods and EndpointSlices, indexed on first use in a run, so that each
+// Service finds its own by a label instead of going through every pod and slice.
+class Backends {
+ public:
+  explicit Backends(const ClusterView& view) : view_(view) {}
+
+  // The pods a Service sends traffic to: selected and not finished, in the view's order.
+  Objects SelectedPods(const nlohmann::json& service) {
+    const auto selector = ServiceSelector(service);
+    Objects pods;
+    if (selector.Empty()) return pods;
+    const Namespaced& of_ns = Of(Namespace(service));
+    // A pod matches only with every selected label: the rarest of them gives the candidates.
+    // (An empty value also matches a pod without the label, so it is not looked up.)
+    const std::vector<size_t>* candidates = nullptr;
+    for (const auto& [key, value] : selector.matchLabels) {
+      if (value.empty()) continue;
+      const auto it = of_ns.podsByLabel.find(LabelKey(key, value));
+      if (it == of_ns.podsByLabel.end()) return pods;
+      if (!candidates || it->second.size() < candidates->size()) candidates = &it->second;
+    }
+    const auto consider = [&](const ObjectPtr& pod) {
+      if (Matches(selector, Obj(Meta(*pod), "labels"))) pods.push_back(pod);
+    };
+    if (candidates) {
+      for (const size_t i : *candidates) consider(of_ns.livePods[i]);
+    } else {
+      for (const auto& pod : of_ns.livePods) consider(pod);
+    }
+    return pods;
   }
-  return pods;
-}
+
+  // The EndpointSlices of a Service (labelled kubernetes.io/service-name), in the view's order.
+  const Objects& Slices(const nlohmann::json& service) {
+    static const Objects kNone;
+    const Namespaced& of_ns = Of(Namespace(service));
+    const auto it = of_ns.slicesByService.find(Name(service));
+    return it == of_ns.slicesByService.end() ? kNone : it->second;
+  }
+
+ private:
+  struct Namespaced {
+    Objects livePods;
+    std::unordered_map<std::string, std::vector<size_t>> podsByLabel;  // LabelKey → livePods
+    std::map<std::string, Objects, std::less<>> slicesByService;
+  };
+
+  static std::string LabelKey(std::string_view key, std::string_view value) {
+    std::string out(key);
+    out += '\0';  // in no label key
+    out += value;
+    return out;
+  }
+
+  const Namespaced& Of(std::string_view ns) {
+    if (const auto it = namespaces_.find(ns); it != namespaces_.end()) return it->second;
+    Namespaced& built = namespaces_[std::string(ns)];
+    for (auto& pod : view_.List("Pod", ns)) {
+      if (PodFinished(*pod)) continue;
+      for (const auto& [key, value] : Obj(Meta(*pod), "labels").items()) {
+        if (value.is_string()) {
+          built.podsByLabel[LabelKey(key, value.get_ref<const std::string&>())].push_back(
+              built.livePods.size());
+        }
+      }
+      built.livePods.push_back(std::move(pod));
+    }
+    for (auto& slice : view_.List("EndpointSlice", ns)) {
+      built.slicesByService[std::string(Label(*slice, "kubernetes.io/service-name"))].push_back(
+          std::move(slice));
+    }
+    return built;
+  }
+
+  const ClusterView& view_;
+  std::map<std::string, Namespaced, std::less<>> namespaces_;
+};
 
 struct Endpoints {
   bool known = false;  // the view holds EndpointSlices or Endpoints
@@ -159,12 +228,12 @@ struct Endpoints {
 };
 
 // Ready endpoints of a Service, from its EndpointSlices, else its Endpoints object.
-Endpoints ServiceEndpoints(const ClusterView& view, const nlohmann::json& service) {
+Endpoints ServiceEndpoints(const ClusterView& view, Backends& backends,
+                           const nlohmann::json& service) {
   Endpoints out;
   if (view.Has("EndpointSlice")) {
     out.known = true;
-    for (const auto& slice : view.List("EndpointSlice", Namespace(service))) {
-      if (Label(*slice, "kubernetes.io/service-name") != Name(service)) continue;
+    for (const auto& slice : backends.Slices(service)) {
       int64_t ready = 0;
       const auto& endpoints = Arr(*slice, "endpoints");
       for (const auto& endpoint : endpoints) {
@@ -282,13 +351,13 @@ std::string MissingTargetPort(const nlohmann::json& service_port, const Objects&
                      Int(service_port, "port"), pods.size());
 }
 
-void CheckService(const CheckContext& ctx, const nlohmann::json& service, Duration grace,
-                  FindingSink& sink) {
+void CheckService(const CheckContext& ctx, Backends& backends, const nlohmann::json& service,
+                  Duration grace, FindingSink& sink) {
   const auto& spec = Obj(service, "spec");
   if (Str(spec, "type") == "ExternalName" || Deleting(service)) return;
   const auto selector = ServiceSelector(service);
   if (selector.Empty()) return;  // endpoints managed by hand or by another controller
-  const auto pods = SelectedPods(ctx.view(), service);
+  const auto pods = backends.SelectedPods(service);
   const auto selector_text = SelectorText(selector);
 
   if (pods.empty()) {
@@ -306,7 +375,7 @@ void CheckService(const CheckContext& ctx, const nlohmann::json& service, Durati
     return;
   }
 
-  const auto endpoints = ServiceEndpoints(ctx.view(), service);
+  const auto endpoints = ServiceEndpoints(ctx.view(), backends, service);
   if (endpoints.known && endpoints.ready == 0 && !AllStarting(pods, ctx.now(), grace)) {
     Finding& f = sink.Add("KD3002", service);
     f.message = fmt::format("Service {} selects {} pods but has no ready endpoint", Name(service),
@@ -484,8 +553,9 @@ bool Examined(const CheckContext& ctx, std::string_view ns) {
          std::find(ctx.namespaces().begin(), ctx.namespaces().end(), ns) != ctx.namespaces().end();
 }
 
-void CheckWebhookConfiguration(const CheckContext& ctx, const nlohmann::json& configuration,
-                               Duration grace, FindingSink& sink) {
+void CheckWebhookConfiguration(const CheckContext& ctx, Backends& backends,
+                               const nlohmann::json& configuration, Duration grace,
+                               FindingSink& sink) {
   std::vector<std::string> broken;
   std::map<std::string, std::string> params;
   for (const auto& webhook : Arr(configuration, "webhooks")) {
@@ -503,9 +573,9 @@ void CheckWebhookConfiguration(const CheckContext& ctx, const nlohmann::json& co
       problem = "does not exist";
     } else {
       if (Str(Obj(*service, "spec"), "type") == "ExternalName") continue;
-      const auto endpoints = ServiceEndpoints(ctx.view(), *service);
+      const auto endpoints = ServiceEndpoints(ctx.view(), backends, *service);
       if (!endpoints.known || endpoints.ready > 0) continue;
-      const auto pods = SelectedPods(ctx.view(), *service);
+      const auto pods = backends.SelectedPods(*service);
       if (AllStarting(pods, ctx.now(), grace)) continue;
       problem = fmt::format("has no ready endpoints ({} of {}; {} pods selected)", endpoints.ready,
                             endpoints.total, pods.size());
@@ -534,9 +604,10 @@ CheckDefinition NetworkingChecks(const BuiltinCheckOptions& options) {
   return {
       "networking", Stage::kNamespace, Codes(),
       [grace](const CheckContext& ctx, FindingSink& sink) {
+        Backends backends(ctx.view());
         for (const auto& service : ctx.InScope("Service")) {
           if (ctx.OverBudget()) return;
-          CheckService(ctx, *service, grace, sink);
+          CheckService(ctx, backends, *service, grace, sink);
         }
         for (const auto& ingress : ctx.InScope("Ingress")) {
           if (ctx.OverBudget()) return;
@@ -550,7 +621,7 @@ CheckDefinition NetworkingChecks(const BuiltinCheckOptions& options) {
           for (const auto& configuration : ctx.view().List(kind, "")) {
             if (ctx.OverBudget()) return;
             if (ctx.Selected(*configuration)) {
-              CheckWebhookConfiguration(ctx, *configuration, grace, sink);
+              CheckWebhookConfiguration(ctx, backends, *configuration, grace, sink);
             }
           }
         }

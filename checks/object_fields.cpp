@@ -1,5 +1,8 @@
 #include "checks/object_fields.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace kdiag {
 namespace {
 
@@ -87,12 +90,24 @@ bool ConditionFalse(const nlohmann::json& object, std::string_view type) {
 }
 
 Timestamp EventTime(const nlohmann::json& event) {
-  for (auto text : {Str(Obj(event, "series"), "lastObservedTime"), Str(event, "lastTimestamp"),
-                    Str(event, "eventTime"), Str(event, "firstTimestamp"),
-                    Str(Meta(event), "creationTimestamp")}) {
-    if (auto time = ParseTime(text)) return *time;
+  // Looked up one after the other: most events have the first or second.
+  if (auto time = ParseTime(Str(Obj(event, "series"), "lastObservedTime"))) return *time;
+  if (auto time = ParseTime(Str(event, "lastTimestamp"))) return *time;
+  if (auto time = ParseTime(Str(event, "eventTime"))) return *time;
+  if (auto time = ParseTime(Str(event, "firstTimestamp"))) return *time;
+  return ParseTime(Str(Meta(event), "creationTimestamp")).value_or(Timestamp{});
+}
+
+void SortByEventTime(Objects& events) {
+  std::vector<std::pair<Timestamp, ObjectPtr>> timed;
+  timed.reserve(events.size());
+  for (auto& event : events) {
+    const Timestamp time = EventTime(*event);
+    timed.emplace_back(time, std::move(event));
   }
-  return {};
+  std::sort(timed.begin(), timed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < timed.size(); ++i) events[i] = std::move(timed[i].second);
 }
 
 ObjectRef RefTo(const nlohmann::json& object) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "checks/cluster_view.h"
 #include "checks/finding.h"
 #include "controller/micro_time.h"
 
@@ -40,6 +41,9 @@ bool ConditionFalse(const nlohmann::json& object, std::string_view type);
 // When an event last happened: series.lastObservedTime, lastTimestamp, eventTime,
 // firstTimestamp, creationTimestamp — the first one set.
 Timestamp EventTime(const nlohmann::json& event);
+// Sorts events oldest first by EventTime, reading each event's time once (the same order as
+// std::sort with EventTime compared: the comparisons are the same).
+void SortByEventTime(Objects& events);
 // The object a finding is about.
 ObjectRef RefTo(const nlohmann::json& object);
 

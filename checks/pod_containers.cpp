@@ -112,7 +112,7 @@ bool RestartedByProbe(const PodFacts& facts, const nlohmann::json& status) {
   if (Int(status, "restartCount") == 0) return false;
   const auto& last = Obj(Obj(status, "lastState"), "terminated");
   if (Str(last, "reason") == "OOMKilled") return false;
-  const auto kills = ProbeEvents(facts.events, "Killing", Str(status, "name"),
+  const auto kills = ProbeEvents(facts.events.Get(), "Killing", Str(status, "name"),
                                  {"failed liveness probe", "failed startup probe"});
   if (kills.empty()) return false;
   const auto started = ParseTime(Str(last, "startedAt"));
@@ -165,7 +165,7 @@ PodProblem ConfigProblem(const PodFacts& facts, const nlohmann::json& status) {
     problem = ContainerProblemOf(facts, status, "KD1023",
                                  fmt::format("Container {} cannot be created: {}", name, message));
   }
-  AddLatest(facts.events, "Failed", name, problem);
+  AddLatest(facts.events.Get(), "Failed", name, problem);
   return problem;
 }
 
@@ -187,11 +187,11 @@ PodProblem CrashProblem(const PodFacts& facts, const nlohmann::json& status, boo
         facts, status, "KD1041",
         fmt::format("Container {} is restarted by its liveness probe ({} restarts)", name,
                     restarts));
-    for (const auto* event : ProbeEvents(facts.events, "Unhealthy", name,
+    for (const auto* event : ProbeEvents(facts.events.Get(), "Unhealthy", name,
                                          {"liveness probe failed", "startup probe failed"})) {
       problem.evidence.push_back(EventLine(*event));
     }
-    AddLatest(facts.events, "Killing", name, problem);
+    AddLatest(facts.events.Get(), "Killing", name, problem);
   } else if (terminated.empty()) {
     problem = ContainerProblemOf(
         facts, status, "KD1018",
@@ -204,7 +204,7 @@ PodProblem CrashProblem(const PodFacts& facts, const nlohmann::json& status, boo
   }
   if (!terminated.empty()) problem.evidence.push_back(TerminationLine(terminated, facts.now));
   if (problem.code == "KD1010") AddMemoryLimit(facts, problem);
-  AddLatest(facts.events, "BackOff", name, problem);
+  AddLatest(facts.events.Get(), "BackOff", name, problem);
   problem.wantsLogTail = true;
   return problem;
 }
@@ -217,11 +217,11 @@ std::optional<PodProblem> RunningProblem(const PodFacts& facts, const nlohmann::
         facts, status, "KD1041",
         fmt::format("Container {} was restarted by its liveness probe ({} restarts)", name,
                     restarts));
-    for (const auto* event : ProbeEvents(facts.events, "Unhealthy", name,
+    for (const auto* event : ProbeEvents(facts.events.Get(), "Unhealthy", name,
                                          {"liveness probe failed", "startup probe failed"})) {
       problem.evidence.push_back(EventLine(*event));
     }
-    AddLatest(facts.events, "Killing", name, problem);
+    AddLatest(facts.events.Get(), "Killing", name, problem);
     problem.wantsLogTail = true;
     return problem;
   }
@@ -231,7 +231,8 @@ std::optional<PodProblem> RunningProblem(const PodFacts& facts, const nlohmann::
   const bool past_start = !status.contains("started") || Bool(status, "started");
   if (!Bool(status, "ready") && spec && spec->contains("readinessProbe") && past_start && started &&
       facts.now - *started >= kReadinessGrace) {
-    const auto failures = ProbeEvents(facts.events, "Unhealthy", name, {"readiness probe failed"});
+    const auto failures =
+        ProbeEvents(facts.events.Get(), "Unhealthy", name, {"readiness probe failed"});
     if (!failures.empty()) {
       auto problem =
           ContainerProblemOf(facts, status, "KD1040",
@@ -273,7 +274,7 @@ std::optional<PodProblem> ContainerProblem(const PodFacts& facts, const nlohmann
   if (reason == "CreateContainerError") {
     auto problem = ContainerProblemOf(
         facts, status, "KD1024", fmt::format("Container {} cannot be created: {}", name, message));
-    AddLatest(facts.events, "Failed", name, problem);
+    AddLatest(facts.events.Get(), "Failed", name, problem);
     return problem;
   }
   if (reason == "RunContainerError") {
@@ -282,7 +283,7 @@ std::optional<PodProblem> ContainerProblem(const PodFacts& facts, const nlohmann
         facts, status, start ? start->code : "KD1025",
         fmt::format("Container {} {}", name,
                     start ? start->what : "cannot be started: " + std::string(message)));
-    AddLatest(facts.events, "Failed", name, problem);
+    AddLatest(facts.events.Get(), "Failed", name, problem);
     return problem;
   }
   const auto& terminated = Obj(state, "terminated");

@@ -90,12 +90,13 @@ std::optional<PodProblem> CreatingProblem(const PodFacts& facts) {
 
   // The newest of the two failures explains the pod's state now.
   const nlohmann::json* sandbox = nullptr;
-  if (auto events = EventsWithReason(facts.events, "FailedCreatePodSandBox"); !events.empty()) {
+  if (auto events = EventsWithReason(facts.events.Get(), "FailedCreatePodSandBox");
+      !events.empty()) {
     sandbox = events.back();
   }
   const nlohmann::json* mount = nullptr;
   std::vector<const nlohmann::json*> volumes;
-  for (const auto* event : EventsWithReason(facts.events, "FailedMount")) {
+  for (const auto* event : EventsWithReason(facts.events.Get(), "FailedMount")) {
     std::vector<const nlohmann::json*> failing;
     for (const auto& name : VolumesIn(Str(*event, "message"))) {
       const auto* volume = Volume(pod, name);

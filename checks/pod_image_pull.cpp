@@ -44,7 +44,7 @@ bool Informative(std::string_view message) {
 std::vector<std::string> MissingPullSecrets(const PodFacts& facts) {
   std::vector<std::string> missing;
   const bool secrets_known = facts.view.Has("Secret");
-  const auto failed = EventsWithReason(facts.events, "FailedToRetrieveImagePullSecret");
+  const auto failed = EventsWithReason(facts.events.Get(), "FailedToRetrieveImagePullSecret");
   for (const auto& ref : Arr(Obj(facts.pod, "spec"), "imagePullSecrets")) {
     const std::string name(Str(ref, "name"));
     if (name.empty()) continue;
@@ -90,7 +90,7 @@ std::optional<PodProblem> ImagePullProblem(const PodFacts& facts, const nlohmann
     problem.code = "KD1007";
     problem.message =
         fmt::format("Container {} has an invalid image reference \"{}\"", container, image);
-    for (const auto* event : EventsWithReason(facts.events, "InspectFailed", container)) {
+    for (const auto* event : EventsWithReason(facts.events.Get(), "InspectFailed", container)) {
       problem.evidence.push_back(EventLine(*event));
     }
     return problem;
@@ -103,7 +103,7 @@ std::optional<PodProblem> ImagePullProblem(const PodFacts& facts, const nlohmann
   // The cause is in the waiting message (newer kubelets) and in the Failed pull events.
   std::string error(Str(waiting, "message"));
   std::vector<const nlohmann::json*> pull_events;
-  for (const auto* event : EventsWithReason(facts.events, "Failed", container)) {
+  for (const auto* event : EventsWithReason(facts.events.Get(), "Failed", container)) {
     if (Informative(Str(*event, "message"))) pull_events.push_back(event);
   }
   // The newest explains best; two show whether it changed.
@@ -126,7 +126,8 @@ std::optional<PodProblem> ImagePullProblem(const PodFacts& facts, const nlohmann
                       image, Join(missing));
       problem.evidence.push_back(
           fmt::format("spec.imagePullSecrets names missing Secret(s): {}", Join(missing)));
-      for (const auto* event : EventsWithReason(facts.events, "FailedToRetrieveImagePullSecret")) {
+      for (const auto* event :
+           EventsWithReason(facts.events.Get(), "FailedToRetrieveImagePullSecret")) {
         problem.evidence.push_back(EventLine(*event));
       }
       return problem;

@@ -24,10 +24,26 @@ struct PodProblem {
   bool wantsLogTail = false;
 };
 
+// The events about a pod, oldest first, read from the view when a piece first asks: the
+// pieces of most pods (running and ready) never do.
+class PodEvents {
+ public:
+  PodEvents(const ClusterView& view, std::string_view uid) : view_(view), uid_(uid) {}
+  const Objects& Get() const {
+    if (!events_) events_ = view_.EventsFor(uid_);
+    return *events_;
+  }
+
+ private:
+  const ClusterView& view_;
+  std::string_view uid_;
+  mutable std::optional<Objects> events_;
+};
+
 // What the pieces read about one pod.
 struct PodFacts {
   const nlohmann::json& pod;
-  const Objects& events;  // about this pod, oldest first
+  const PodEvents& events;
   const ClusterView& view;
   Timestamp now;
   const BuiltinCheckOptions& options;

@@ -171,11 +171,11 @@ std::optional<PodProblem> SchedulingProblem(const PodFacts& facts) {
   }
   problem.message = fmt::format("Pod cannot be scheduled: {}", why);
 
-  auto failed = EventsWithReason(facts.events, "FailedScheduling");
+  auto failed = EventsWithReason(facts.events.Get(), "FailedScheduling");
   if (!failed.empty()) problem.evidence.push_back(EventLine(*failed.back()));
   // What the cluster autoscaler made of it, when one runs.
   for (const char* reason : {"NotTriggerScaleUp", "TriggeredScaleUp"}) {
-    auto events = EventsWithReason(facts.events, reason);
+    auto events = EventsWithReason(facts.events.Get(), reason);
     if (!events.empty()) problem.evidence.push_back(EventLine(*events.back()));
   }
   return problem;

@@ -83,7 +83,7 @@ PodProblem Evicted(const PodFacts& facts) {
   problem.message = fmt::format("Pod was evicted: {}", message);
   problem.evidence.push_back(fmt::format("status: Failed Evicted: {}", message));
   AddNode(facts, problem);
-  for (const auto* event : EventsWithReason(facts.events, "Evicted")) {
+  for (const auto* event : EventsWithReason(facts.events.Get(), "Evicted")) {
     problem.evidence.push_back(EventLine(*event));
   }
   return problem;
@@ -139,7 +139,7 @@ CheckDefinition PodChecks(const BuiltinCheckOptions& options) {
             for (const auto& pod : ctx.InScope("Pod")) {
               if (ctx.OverBudget()) return;
               if (JobPodToSkip(ctx.view(), *pod)) continue;
-              const Objects events = ctx.view().EventsFor(Uid(*pod));
+              const PodEvents events(ctx.view(), Uid(*pod));
               const PodFacts facts{*pod, events, ctx.view(), ctx.now(), options};
               auto problems = FindProblems(facts);
               for (auto& problem : problems) AddLogTail(ctx, *pod, problem);

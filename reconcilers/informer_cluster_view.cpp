@@ -63,8 +63,7 @@ Objects InformerClusterView::EventsFor(std::string_view uid) const {
   const WatchedStore* watched = Watched("Event");
   if (!watched) return {};
   auto events = ParseAll("Event", watched->store->ByIndex(StoreIndex::kInvolvedObjectUid, uid));
-  std::sort(events.begin(), events.end(),
-            [](const ObjectPtr& a, const ObjectPtr& b) { return EventTime(*a) < EventTime(*b); });
+  SortByEventTime(events);
   return events;
 }
 
