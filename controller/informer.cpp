@@ -25,6 +25,10 @@ void Informer::Start() {
   thread_ = std::jthread([this](const std::stop_token& stop) { reflector_.Run(stop); });
 }
 
+void Informer::RequestStop() {
+  if (thread_.joinable()) thread_.request_stop();
+}
+
 void Informer::Stop() {
   if (!thread_.joinable()) return;
   thread_.request_stop();

@@ -26,6 +26,9 @@ class Informer {
   // Handlers are added before Start.
   void AddHandler(Handler handler);
   void Start();
+  // Asks the watch to end without waiting; Stop waits for it. A manager asks every informer
+  // first, so their streams end together rather than one after another.
+  void RequestStop();
   void Stop();
 
   const Store& store() const { return store_; }

@@ -89,6 +89,7 @@ Manager::Outcome Manager::Run(const std::stop_token& stop) {
       leading_ = false;
     }
   }
+  for (auto& informer : informers_) informer->RequestStop();
   for (auto& informer : informers_) informer->Stop();
   return outcome;
 }

@@ -238,7 +238,7 @@ TEST_F(ClientTest, DiscoversTheServedResources) {
   EXPECT_TRUE(has("", "pods"));
   EXPECT_TRUE(has("apps", "deployments"));
   EXPECT_TRUE(has("kdiag.dev", "diagnoses"));
-  EXPECT_FALSE(has("argoproj.io", "applications"));
+  EXPECT_FALSE(has("example.invalid", "widgets"));
 }
 
 }  // namespace
