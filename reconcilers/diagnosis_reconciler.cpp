@@ -152,7 +152,7 @@ ReconcileOutcome DiagnosisReconciler::Run(const nlohmann::json& diagnosis, const
   deps_.events.Record(diagnosis, EventType::kNormal, "RunStarted", "Diagnose",
                       fmt::format("run {} started ({})", run.runId, why));
 
-  InformerClusterView view(deps_.informers);
+  InformerClusterView view(deps_.informers, parsed_);
   nlohmann::json status;
   std::string result_label;
   auto [problem_reason, problem] =

@@ -69,6 +69,7 @@ class DiagnosisReconciler {
   LogTailBudget logBudget_;
   StatusWriter statusWriter_;
   FindingHistory history_;
+  ParsedObjectCache parsed_;
 };
 
 }  // namespace kdiag

@@ -13,14 +13,12 @@ const WatchedStore* InformerClusterView::Watched(std::string_view kind) const {
 
 ObjectPtr InformerClusterView::Parse(const WatchedStore& kind_of, std::string_view kind,
                                      const CachedObjectPtr& cached) const {
-  auto [it, inserted] = parsed_.try_emplace(cached.get());
-  if (inserted) {
-    auto object = cached->Parse();
-    if (!object.contains("kind")) object["kind"] = kind;
-    if (!object.contains("apiVersion")) object["apiVersion"] = kind_of.apiVersion;
-    it->second = {cached, std::make_shared<const nlohmann::json>(std::move(object))};
-  }
-  return it->second.second;
+  return parsed_.Get(cached, [&](const CachedObject& object) {
+    auto parsed = object.Parse();
+    if (!parsed.contains("kind")) parsed["kind"] = kind;
+    if (!parsed.contains("apiVersion")) parsed["apiVersion"] = kind_of.apiVersion;
+    return std::make_shared<const nlohmann::json>(std::move(parsed));
+  });
 }
 
 Objects InformerClusterView::ParseAll(std::string_view kind,

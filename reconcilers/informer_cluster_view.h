@@ -1,16 +1,15 @@
 // The cluster view of a Diagnosis run over the controller's informer caches. Cached objects
-// are compact byte strings; an object is parsed the first time a check reads it in a run and
-// shared after that, so a run over one namespace parses only that namespace's objects.
-// One view per run, used by one thread.
+// are compact byte strings; an object is parsed the first time a check reads it and the parse
+// is kept for later runs while the object is unchanged (ParsedObjectCache).
 #pragma once
 
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
 
 #include "checks/cluster_view.h"
 #include "controller/store.h"
+#include "reconcilers/parsed_object_cache.h"
 
 namespace kdiag {
 
@@ -30,7 +29,8 @@ struct InformerSet {
 
 class InformerClusterView : public ClusterView {
  public:
-  explicit InformerClusterView(const InformerSet& informers) : informers_(informers) {}
+  InformerClusterView(const InformerSet& informers, ParsedObjectCache& parsed)
+      : informers_(informers), parsed_(parsed) {}
 
   Objects List(std::string_view kind, std::string_view ns) const override;
   ObjectPtr Get(std::string_view kind, std::string_view ns, std::string_view name) const override;
@@ -41,9 +41,6 @@ class InformerClusterView : public ClusterView {
   std::vector<std::string> Kinds() const override;
   bool Serves(std::string_view group_version) const override;
 
-  // Objects parsed so far in this run.
-  size_t Parsed() const { return parsed_.size(); }
-
  private:
   const WatchedStore* Watched(std::string_view kind) const;
   ObjectPtr Parse(const WatchedStore& kind_of, std::string_view kind,
@@ -51,8 +48,7 @@ class InformerClusterView : public ClusterView {
   Objects ParseAll(std::string_view kind, const std::vector<CachedObjectPtr>& cached) const;
 
   const InformerSet& informers_;
-  // Keyed by the cached object, which the entry keeps alive.
-  mutable std::unordered_map<const CachedObject*, std::pair<CachedObjectPtr, ObjectPtr>> parsed_;
+  ParsedObjectCache& parsed_;
 };
 
 }  // namespace kdiag
