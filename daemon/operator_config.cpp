@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <fstream>
 #include <limits>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -177,7 +176,6 @@ void ReadRootSources(YamlSection& section, std::vector<InfrastructureSourceSpec>
 }
 
 void ReadCustomChecks(YamlSection& section, std::vector<CustomCheckSpec>& checks) {
-  static const std::regex code_pattern("KD9[0-9]{3}");
   section.ReadItems("customChecks", kMaxListItems, [&](YamlSection& item, size_t) {
     CustomCheckSpec check;
     item.Read("code", check.code);
@@ -190,7 +188,10 @@ void ReadCustomChecks(YamlSection& section, std::vector<CustomCheckSpec>& checks
     item.Read("message", check.message);
     item.Read("nextSteps", check.nextSteps, kMaxListItems);
     ReadLinks(item, "docs", check.docs);
-    if (!std::regex_match(check.code, code_pattern)) {
+    const bool custom_code = check.code.size() == 6 && check.code.starts_with("KD9") &&
+                             std::all_of(check.code.begin() + 3, check.code.end(),
+                                         [](char c) { return c >= '0' && c <= '9'; });
+    if (!custom_code) {
       item.Problem("code", "'" + check.code + "' is not a custom check code (KD9000-KD9999)");
     }
     for (const auto& other : checks) {

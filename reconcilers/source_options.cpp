@@ -1,6 +1,6 @@
 #include "reconcilers/source_options.h"
 
-#include <regex>
+#include <cctype>
 
 namespace kdiag {
 namespace {
@@ -36,10 +36,40 @@ std::optional<SourceType> ParseSourceType(std::string_view text) {
 }
 
 bool IsLabelMatcher(std::string_view text) {
-  // Prometheus label names, then an operator and a double-quoted value with escapes.
-  static const std::regex matcher(
-      R"re(\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*)re");
-  return std::regex_match(text.begin(), text.end(), matcher);
+  // A Prometheus label name, an operator, and a double-quoted value with escapes, e.g.
+  // severity="critical" or alertname=~"Node.*"; spaces around each.
+  size_t pos = 0;
+  const auto skip_spaces = [&] {
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+  };
+  const auto is_alpha = [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+  };
+  const auto is_alnum = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
+  skip_spaces();
+  if (pos >= text.size() || !is_alpha(text[pos])) return false;
+  while (pos < text.size() && is_alnum(text[pos])) ++pos;
+  skip_spaces();
+  bool found_operator = false;
+  for (std::string_view op : {"=~", "!~", "!=", "="}) {
+    if (text.substr(pos).starts_with(op)) {
+      pos += op.size();
+      found_operator = true;
+      break;
+    }
+  }
+  if (!found_operator) return false;
+  skip_spaces();
+  if (pos >= text.size() || text[pos] != '"') return false;
+  for (++pos; pos < text.size() && text[pos] != '"'; ++pos) {
+    if (text[pos] == '\\') ++pos;  // the escaped character
+  }
+  if (pos >= text.size()) return false;  // no closing quote
+  ++pos;
+  skip_spaces();
+  return pos == text.size();
 }
 
 std::vector<FieldProblem> InfrastructureSourceSpec::Validate() const {
