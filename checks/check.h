@@ -31,11 +31,14 @@ struct CheckCode {
 
 // The one extra read a run may do: the end of a container's previous log, for crash findings.
 // Implementations bound the time and bytes; nullopt when unavailable or over budget.
+// instance names the container instance whose log it is (pod UID, container, restart count):
+// that log never changes, so an implementation may keep it for later runs.
 class LogTailSource {
  public:
   virtual ~LogTailSource() = default;
   virtual std::optional<std::string> PreviousLogTail(std::string_view ns, std::string_view pod,
-                                                     std::string_view container) = 0;
+                                                     std::string_view container,
+                                                     std::string_view instance) = 0;
 };
 
 class CheckContext {

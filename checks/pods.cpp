@@ -109,7 +109,15 @@ std::vector<PodProblem> FindProblems(const PodFacts& facts) {
 
 void AddLogTail(const CheckContext& ctx, const nlohmann::json& pod, PodProblem& problem) {
   if (!problem.wantsLogTail || problem.container.empty() || !ctx.logs()) return;
-  auto tail = ctx.logs()->PreviousLogTail(Namespace(pod), Name(pod), problem.container);
+  int64_t restarts = 0;
+  const auto& status = Obj(pod, "status");
+  for (const char* list : {"containerStatuses", "initContainerStatuses"}) {
+    for (const auto& container : Arr(status, list)) {
+      if (Str(container, "name") == problem.container) restarts = Int(container, "restartCount");
+    }
+  }
+  const auto instance = fmt::format("{}/{}/{}", Uid(pod), problem.container, restarts);
+  auto tail = ctx.logs()->PreviousLogTail(Namespace(pod), Name(pod), problem.container, instance);
   if (!tail || tail->empty()) return;
   problem.evidence.push_back("previous log tail:\n" + RedactLogTail(std::move(*tail)));
 }

@@ -25,7 +25,8 @@ nlohmann::json LoadFixture(const std::string& name) {
 class FakeLogs : public LogTailSource {
  public:
   std::optional<std::string> PreviousLogTail(std::string_view ns, std::string_view pod,
-                                             std::string_view container) override {
+                                             std::string_view container,
+                                             std::string_view /*instance*/) override {
     requests.push_back(std::string(ns) + "/" + std::string(pod) + "/" + std::string(container));
     return tail;
   }

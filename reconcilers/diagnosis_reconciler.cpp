@@ -167,7 +167,7 @@ ReconcileOutcome DiagnosisReconciler::Run(const nlohmann::json& diagnosis, const
     deps_.events.Record(diagnosis, EventType::kWarning, problem_reason, "Diagnose", problem);
   } else {
     const RootSignals signals = deps_.signals.Snapshot();
-    ApiLogTail logs(deps_.client, logBudget_);
+    ApiLogTail logs(deps_.client, logBudget_, &logTails_);
     CheckContext context(view, parsed.spec.scope, run.startedAt, signals, &logs);
     result = deps_.pipeline.Run(context);
     history_.Record(key, std::string(Uid(diagnosis)), run.startedAt, result->findings,

@@ -70,6 +70,7 @@ class DiagnosisReconciler {
   StatusWriter statusWriter_;
   FindingHistory history_;
   ParsedObjectCache parsed_;
+  LogTailCache logTails_;
 };
 
 }  // namespace kdiag
