@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-
 namespace kdiag::bench {
 
 // Pod i of n: distinct name, UID, node, resourceVersion.
