@@ -138,3 +138,28 @@ JSON
       "containerID": "containerd://a1b2", "state": {"terminated": {"reason": "'"$reason"'", "exitCode": '"$code"', "startedAt": "2026-11-23T10:00:00Z", "finishedAt": "2026-11-23T10:00:04Z", "containerID": "containerd://a1b2"}}}]}}'
   kubectl -n "$ns" wait --for=condition=$condition "job/$job" --timeout=60s >/dev/null
 }
+
+# A Node no simulator manages (so its status stays as written), Ready, with these extra status
+# conditions (a JSON array) and a fresh kubelet Lease; removed when the scenario ends. Sets node.
+unmanaged_node() { # extra-conditions-json [lease-renewed-seconds-ago]
+  node=e2e-$ns
+  local now renewed
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  renewed=$(date -u -d "-${2:-0} seconds" +%Y-%m-%dT%H:%M:%S.000000Z)
+  on_exit "kubectl delete node $node --wait=false >/dev/null 2>&1; kubectl -n kube-node-lease delete lease $node --wait=false >/dev/null 2>&1"
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Node
+metadata: {name: $node, labels: {kubernetes.io/hostname: $node}}
+YAML
+  kubectl -n kube-node-lease apply -f - >/dev/null <<YAML
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: $node}
+spec: {holderIdentity: $node, leaseDurationSeconds: 40, renewTime: "$renewed"}
+YAML
+  local conditions
+  conditions=$(jq -c --arg now "$now" '[{type: "Ready", status: "True", reason: "KubeletReady",
+      message: "kubelet is posting ready status", lastHeartbeatTime: $now, lastTransitionTime: $now}] + .' <<<"$1")
+  kubectl patch node "$node" --subresource=status --type=merge -p "{\"status\": {\"conditions\": $conditions}}" >/dev/null
+}
