@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts (up) or stops (down) kdiag-controller for the end-to-end scenarios: the real program,
 # with the ServiceAccount's credentials and RBAC, and the scenarios' configuration (or
-# $KDIAG_E2E_CONFIG); and a real Alertmanager it polls as a root source.
+# $KDIAG_E2E_CONFIG); and the root sources it polls: a real Alertmanager, a status page and a
+# probed endpoint.
 source "$(dirname "$0")/../lib.sh"
 
 state=${KDIAG_BUILD_DIR:?}/e2e-controller
@@ -23,12 +24,22 @@ up)
   echo $! >"$state/alertmanager.pid"
   echo "http://127.0.0.1:$am_port" >"$state/alertmanager.url"
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$am_port/-/ready" >/dev/null && break; sleep 0.1; done
-  # The scenarios' configuration, with this Alertmanager as a root source polled every second.
+  # A status page and a probed endpoint (root-KD0002-*, root-KD0003-*), served from files the
+  # scenarios change: $state/www/status.json and $state/www/healthz.
+  www_port=$(free_port)
+  mkdir -p "$state/www"
+  echo '{"status": {"indicator": "none", "description": "All Systems Operational"}}' >"$state/www/status.json"
+  echo ok >"$state/www/healthz"
+  python3 -m http.server "$www_port" --bind 127.0.0.1 --directory "$state/www" >"$state/www.log" 2>&1 &
+  echo $! >"$state/www.pid"
+  # The scenarios' configuration, with these as root sources polled every second.
   {
     cat "${KDIAG_E2E_CONFIG:-$repo/tests/e2e/config.yaml}"
     printf '  rootSources:\n'
     printf '    - {name: e2e-alerts, type: alertmanager, url: "http://127.0.0.1:%s", matchers: [%s], interval: 1s, timeout: 1s}\n' \
       "$am_port" "'severity=\"critical\"'"
+    printf '    - {name: e2e-status, type: statusPage, url: "http://127.0.0.1:%s/status.json", interval: 1s, timeout: 1s}\n' "$www_port"
+    printf '    - {name: e2e-gateway, type: httpProbe, url: "http://127.0.0.1:%s/healthz", interval: 1s, timeout: 1s}\n' "$www_port"
   } >"$state/config.yaml"
 
   port=$(free_port)
@@ -47,7 +58,7 @@ up)
   exit 1
   ;;
 down)
-  for process in pid alertmanager.pid; do
+  for process in pid alertmanager.pid www.pid; do
     [[ -f $state/$process ]] || continue
     kill -TERM "$(cat "$state/$process")" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$(cat "$state/$process")" 2>/dev/null || break; sleep 0.1; done

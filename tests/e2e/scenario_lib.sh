@@ -62,9 +62,17 @@ on_exit() { # command
 }
 scenario_cleanup=()
 
-# Restarts the controller with other thresholds (diagnosis.thresholds entries, "name: value")
-# until the scenario ends, for a grace period measured from a time the apiserver sets
-# (creationTimestamp), which setup cannot backdate. Only root-* scenarios: they run alone.
+# Restarts the controller with another configuration until the scenario ends. Only root-*
+# scenarios: they run alone.
+restart_controller_with() { # config-file
+  on_exit '"$repo/tests/e2e/controller.sh" down; "$repo/tests/e2e/controller.sh" up >/dev/null'
+  "$repo/tests/e2e/controller.sh" down
+  KDIAG_E2E_CONFIG=$1 "$repo/tests/e2e/controller.sh" up >/dev/null
+}
+
+# Restarts the controller with other thresholds (diagnosis.thresholds entries, "name: value"),
+# for a grace period measured from a time the apiserver sets (creationTimestamp), which setup
+# cannot backdate.
 controller_thresholds() { # "name: value"...
   local config=${KDIAG_BUILD_DIR:?}/e2e-controller/config.$test_name.yaml
   # diagnosis.thresholds is the last section of config.yaml; a threshold given here replaces
@@ -72,9 +80,14 @@ controller_thresholds() { # "name: value"...
   local keys
   keys=$(printf '%s\n' "$@" | sed 's/:.*//' | paste -sd'|')
   { grep -Ev "^    ($keys):" "$repo/tests/e2e/config.yaml"; printf '    %s\n' "$@"; } >"$config"
-  on_exit '"$repo/tests/e2e/controller.sh" down; "$repo/tests/e2e/controller.sh" up >/dev/null'
-  "$repo/tests/e2e/controller.sh" down
-  KDIAG_E2E_CONFIG=$config "$repo/tests/e2e/controller.sh" up >/dev/null
+  restart_controller_with "$config"
+}
+
+# Restarts the controller with these addons (a YAML flow list) instead of none.
+controller_addons() { # list
+  local config=${KDIAG_BUILD_DIR:?}/e2e-controller/config.$test_name.yaml
+  sed "s|^  addons: \\[\\]\$|  addons: $1|" "$repo/tests/e2e/config.yaml" >"$config"
+  restart_controller_with "$config"
 }
 
 # Writes what the HPA controller writes when a metrics API serves the pods' CPU usage; the local

@@ -1,0 +1,1 @@
+# the status page says all is well

@@ -1,0 +1,1 @@
+# the gateway answers
