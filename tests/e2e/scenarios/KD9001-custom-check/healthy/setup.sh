@@ -1,0 +1,2 @@
+wait_pods_running app=legacy
+kubectl -n "$ns" rollout status deployment/legacy --timeout=60s >/dev/null

@@ -1,0 +1,1 @@
+# the default threshold (1s): the local API server answers well within it
