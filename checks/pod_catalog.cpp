@@ -104,8 +104,8 @@ std::vector<CheckCode> ImagePullCodes() {
            {kDescribe,
             "kubectl -n {namespace} get pod {name} -o jsonpath='{.spec.imagePullSecrets[*].name}'",
             "kubectl -n {namespace} get serviceaccount default -o yaml",
-            "kubectl -n {namespace} create secret docker-registry regcred --docker-server=... "
-            "--docker-username=... --docker-password=...",
+            std::string("kubectl -n {namespace} create secret docker-registry regcred ") +
+                "--docker-server=... --docker-username=... --docker-password=...",
             pull_test}),
       Pods("KD1003", "Image pull secret missing", kCritical,
            "The pod names an image pull Secret (spec.imagePullSecrets, often inherited from its "

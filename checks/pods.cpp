@@ -119,7 +119,7 @@ void AddLogTail(const CheckContext& ctx, const nlohmann::json& pod, PodProblem& 
   const auto instance = fmt::format("{}/{}/{}", Uid(pod), problem.container, restarts);
   auto tail = ctx.logs()->PreviousLogTail(Namespace(pod), Name(pod), problem.container, instance);
   if (!tail || tail->empty()) return;
-  problem.evidence.push_back("previous log tail:\n" + RedactLogTail(std::move(*tail)));
+  problem.evidence.push_back("previous log tail:\n" + RedactLogTail(*tail));
 }
 
 // Findings are keyed by code and object: containers with the same problem share one.

@@ -95,8 +95,9 @@ nlohmann::json CompletedStatus(const PipelineResult& result, const RunRecord& ru
   if (errors > 0) {
     std::string names;
     for (const auto& c : result.checkpoints) {
-      if (c.result == StepResult::kError)
+      if (c.result == StepResult::kError) {
         names += (names.empty() ? "" : ", ") + c.name + ": " + c.message;
+      }
     }
     SetCondition(status["conditions"], "Degraded", true, "CheckError",
                  fmt::format("{} step{} could not run: {}", errors, errors == 1 ? "" : "s", names),

@@ -1,3 +1,16 @@
 # Any latency is too much: the API server's answers (GET /version) are slower than 1µs.
 controller_thresholds "apiLatencyWarning: 1us"
-sleep 3  # the API server is probed right after start
+# The restarted controller probes the API server in the background: wait until a Diagnosis of
+# its own sees the measurement, then the scenario's runs.
+for attempt in $(seq 20); do
+  kubectl -n "$ns" apply -f - >/dev/null <<YAML
+apiVersion: kdiag.dev/v1alpha1
+kind: Diagnosis
+metadata: {name: probe, annotations: {kdiag.dev/rerun: "$attempt"}}
+spec: {}
+YAML
+  kubectl -n "$ns" wait --for=jsonpath='{.status.observedRerun}'="$attempt" diagnosis/probe --timeout=10s >/dev/null || true
+  [[ $(kubectl -n "$ns" get diagnosis probe -o jsonpath='{.status.summary.critical}{.status.summary.warning}') != 00 ]] && break
+  sleep 1
+done
+kubectl -n "$ns" delete diagnosis probe >/dev/null
