@@ -72,8 +72,13 @@ DiagnosisController::DiagnosisController(const OperatorConfig& config,
   // generation alone.
   loop.WatchPrimary(diagnoses, [](const StoreChange& change) {
     if (SpecChanged(change)) return true;
+    // Every status write comes back as an update: parse (a Diagnosis with its findings is large)
+    // only objects that carry the annotation at all.
     const auto rerun = [](const CachedObjectPtr& object) {
-      return object ? std::string(Annotation(object->Parse(), kRerunAnnotation)) : std::string();
+      if (!object) return std::string();
+      const std::string json = object->Json();
+      if (json.find(kRerunAnnotation) == std::string::npos) return std::string();
+      return std::string(Annotation(nlohmann::json::parse(json), kRerunAnnotation));
     };
     return rerun(change.before) != rerun(change.after);
   });

@@ -176,3 +176,48 @@ YAML
       message: "kubelet is posting ready status", lastHeartbeatTime: $now, lastTransitionTime: $now}] + .' <<<"$1")
   kubectl patch node "$node" --subresource=status --type=merge -p "{\"status\": {\"conditions\": $conditions}}" >/dev/null
 }
+
+# What a CSI driver's external-provisioner does (it runs outside this cluster): a volume of
+# StorageClass e2e-$ns for the claim; the PersistentVolume controller binds them. Sets uid (the
+# claim's, which names the volume pvc-$uid).
+provision_volume() { # claim size
+  uid=$(kubectl -n "$ns" get pvc "$1" -o jsonpath='{.metadata.uid}')
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: pvc-$uid
+  annotations: {pv.kubernetes.io/provisioned-by: ebs.csi.aws.com}
+spec:
+  capacity: {storage: $2}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Delete
+  storageClassName: e2e-$ns
+  claimRef: {namespace: $ns, name: $1, uid: $uid}
+  csi: {driver: ebs.csi.aws.com, volumeHandle: vol-0c9d8e7f6a5b43210, fsType: ext4}
+YAML
+  kubectl -n "$ns" wait --for=jsonpath='{.status.phase}'=Bound "pvc/$1" --timeout=60s >/dev/null
+}
+
+# A Deployment of one replica in kube-system (an addon), removed when the scenario ends; waits
+# until kwok has started its pod and sets pod.
+kube_system_deployment() { # name image
+  on_exit "kubectl -n kube-system delete deployment $1 --wait=false >/dev/null 2>&1"
+  kubectl -n kube-system apply -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: $1}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: $1}}
+  template:
+    metadata: {labels: {app: $1}}
+    spec: {containers: [{name: server, image: $2}]}
+YAML
+  for _ in $(seq 100); do
+    pod=$(kubectl -n kube-system get pods -l "app=$1" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null)
+    [[ -n $pod && -n $(kubectl -n kube-system get pod "$pod" -o jsonpath='{.status.podIP}') ]] && return 0
+    sleep 0.2
+  done
+  fail "the pod of kube-system/$1 did not start"
+}

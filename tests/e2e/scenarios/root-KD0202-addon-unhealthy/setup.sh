@@ -1,22 +1,6 @@
 # The metrics addon's Deployment has been waiting for its pods to become ready: its pod crash-loops
 # (the root cause), the addon is unhealthy (related).
-on_exit "kubectl -n kube-system delete deployment e2e-metrics-$ns --wait=false >/dev/null 2>&1"
-kubectl -n kube-system apply -f - >/dev/null <<YAML
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: e2e-metrics-$ns}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: e2e-metrics-$ns}}
-  template:
-    metadata: {labels: {app: e2e-metrics-$ns}}
-    spec: {containers: [{name: server, image: registry.example/metrics-server:0.7}]}
-YAML
-for _ in $(seq 100); do
-  pod=$(kubectl -n kube-system get pods -l "app=e2e-metrics-$ns" -o jsonpath='{.items[0].metadata.name}' 2>/dev/null)
-  [[ -n $pod && -n $(kubectl -n kube-system get pod "$pod" -o jsonpath='{.status.podIP}') ]] && break
-  sleep 0.2
-done
+kube_system_deployment "e2e-metrics-$ns" registry.example/metrics-server:0.7
 kubectl -n kube-system patch pod "$pod" --subresource=status --type=merge -p '{"status": {
   "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
   "containerStatuses": [{"name": "server", "ready": false, "restartCount": 6, "image": "registry.example/metrics-server:0.7", "imageID": "",
