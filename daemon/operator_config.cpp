@@ -248,6 +248,7 @@ void ReadSessions(YamlSection section, SessionOptions& sessions) {
   section.Read("defaultIdleTimeout", sessions.defaultIdleTimeout);
   section.Read("runAsUser", sessions.runAsUser, 1, kMaxId);
   section.Read("runAsGroup", sessions.runAsGroup, 1, kMaxId);
+  section.Read("recorderUser", sessions.recorderUser, 1, kMaxId);
   section.Read("storageClassName", sessions.storageClassName);
   section.Read("recordingSize", sessions.recordingSize);
   YamlSection resources = section.Section("resources");

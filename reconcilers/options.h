@@ -46,6 +46,9 @@ struct SessionOptions {
   Duration defaultIdleTimeout = std::chrono::minutes(30);
   int64_t runAsUser = 1000;
   int64_t runAsGroup = 1000;
+  // UID/GID of the recorder container, which alone writes the recording; sessions may not
+  // run their shell as it.
+  int64_t recorderUser = 65532;
   // Empty: the cluster's default StorageClass, which must retain its volumes.
   std::string storageClassName;
   std::string recordingSize = "1Gi";
