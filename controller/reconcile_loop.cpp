@@ -76,6 +76,15 @@ void ReconcileLoop::WatchOwned(Informer& owned, std::string owner_api_group,
   });
 }
 
+void ReconcileLoop::WatchRelated(Informer& related, KeyMapper key_of) {
+  related.AddHandler([this, key_of = std::move(key_of)](const StoreChange& change) {
+    for (const auto& object : {change.before, change.after}) {
+      if (!object) continue;
+      if (auto key = key_of(*object)) queue_.Add(*key);
+    }
+  });
+}
+
 void ReconcileLoop::Run(const std::stop_token& stop) {
   spdlog::info("{}: starting {} workers", options_.name, options_.workers);
   {

@@ -61,6 +61,10 @@ class ReconcileLoop {
   void WatchPrimary(Informer& primary, ChangePredicate counts = SpecChanged);
   // owner_api_group / owner_kind: the primary's, as owner references name them.
   void WatchOwned(Informer& owned, std::string owner_api_group, std::string owner_kind);
+  // Any change of a related object, mapped to the key of the primary it concerns (nullopt:
+  // none) — for relations owner references cannot carry, such as across namespaces.
+  using KeyMapper = std::function<std::optional<std::string>(const CachedObject&)>;
+  void WatchRelated(Informer& related, KeyMapper key_of);
 
   void Enqueue(const std::string& key) { queue_.Add(key); }
 

@@ -29,6 +29,7 @@ inline const ResourceType kConfigMaps{"", "v1", "configmaps", true};
 inline const ResourceType kSecrets{"", "v1", "secrets", true};
 inline const ResourceType kServices{"", "v1", "services", true};
 inline const ResourceType kPersistentVolumeClaims{"", "v1", "persistentvolumeclaims", true};
+inline const ResourceType kPersistentVolumes{"", "v1", "persistentvolumes", false};
 inline const ResourceType kDeployments{"apps", "v1", "deployments", true};
 inline const ResourceType kReplicaSets{"apps", "v1", "replicasets", true};
 inline const ResourceType kLeases{"coordination.k8s.io", "v1", "leases", true};

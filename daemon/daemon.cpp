@@ -21,6 +21,7 @@
 #include "controller/metrics.h"
 #include "daemon/diagnosis_checks.h"
 #include "daemon/diagnosis_setup.h"
+#include "daemon/session_setup.h"
 #include "reconcilers/kdiag_resources.h"
 
 namespace kdiag {
@@ -97,7 +98,9 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
   DiagnosisController diagnosis(config, std::move(diagnosis_checks.checks),
                                 std::move(diagnosis_checks.pipeline), client, manager, signals,
                                 events, *registry);
-  manager.AddInformer({.type = kTroubleshootSessions});
+  Informer& sessions = manager.AddInformer({.type = kTroubleshootSessions});
+  SessionController session_controller(config.sessions, client, manager, sessions, events,
+                                       *registry);
   if (config.leaderElection.enabled) {
     manager.EnableLeaderElection({.leaseNamespace = LeaseNamespace(config.leaderElection),
                                   .leaseName = config.leaderElection.leaseName,

@@ -9,6 +9,7 @@
 
 #include "checks/pipeline.h"
 #include "controller/micro_time.h"
+#include "reconcilers/conditions.h"
 #include "reconcilers/diagnosis_spec.h"
 
 namespace kdiag {
@@ -43,10 +44,5 @@ nlohmann::json FailedStatus(std::string_view reason, std::string_view message, c
 // The full report of a run, for the report store.
 nlohmann::json MakeReport(const PipelineResult& result, const RunRecord& run,
                           const nlohmann::json& diagnosis, const DiagnosisSpec& spec);
-
-// Sets conditions[type] keeping lastTransitionTime when status did not change.
-void SetCondition(nlohmann::json& conditions, std::string_view type, bool status,
-                  std::string_view reason, std::string_view message, int64_t generation,
-                  Timestamp now);
 
 }  // namespace kdiag
