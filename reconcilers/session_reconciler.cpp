@@ -181,6 +181,8 @@ ReconcileOutcome SessionReconciler::Advance(Session& session) {
   const bool first_run = pod_state.running && Str(session.status(), "startedAt").empty();
   const int64_t generation = Int(Meta(session.object), "generation");
   auto written = WriteStatus(session, [&](nlohmann::json& status, const nlohmann::json&) {
+    // Our cache lagged behind an ending another reconcile wrote: it stands.
+    if (Ended(Str(status, "phase"))) return;
     status["phase"] = pod_state.running ? "Running" : "Pending";
     status["observedGeneration"] = generation;
     status["podName"] = names.pod;
@@ -384,7 +386,16 @@ ReconcileOutcome SessionReconciler::End(const Session& session, const Ending& en
   }
   const auto phase = PhaseOf(ending.reason);
   const int64_t generation = Int(Meta(session.object), "generation");
+  bool ended_now = false;
   auto written = WriteStatus(session, [&](nlohmann::json& status, const nlohmann::json&) {
+    // The first ending stands; a later reconcile on a lagging cache only adds the recording.
+    ended_now = !Ended(Str(status, "phase"));
+    if (!ended_now) {
+      if (ending.recorder && !status.contains("recordingDigest")) {
+        SetRecorderFields(status, *ending.recorder);
+      }
+      return;
+    }
     status["phase"] = phase;
     status["terminationReason"] = ToString(ending.reason);
     status["observedGeneration"] = generation;
@@ -407,6 +418,7 @@ ReconcileOutcome SessionReconciler::End(const Session& session, const Ending& en
     if (written.error().kind == ErrorKind::kNotFound) return ReconcileResult::Done();
     return tl::unexpected(ApiFailure("writing the status", written.error()));
   }
+  if (!ended_now) return ReconcileResult::Done();
   const auto type = ending.reason == EndReason::kPodFailed ? EventType::kWarning : EventType::kNormal;
   deps_.events.Record(session.object, type, std::string(ConditionReasonOf(ending.reason)), "End",
                       fmt::format("session ended ({}): {}", ToString(ending.reason), ending.message));
@@ -428,7 +440,10 @@ ReconcileOutcome SessionReconciler::Fail(const Session& session, std::string_vie
     return tl::unexpected(ApiFailure("deleting the debug pod", deleted.error()));
   }
   const int64_t generation = Int(Meta(session.object), "generation");
+  bool ended_now = false;
   auto written = WriteStatus(session, [&](nlohmann::json& status, const nlohmann::json&) {
+    ended_now = !Ended(Str(status, "phase"));
+    if (!ended_now) return;
     status["phase"] = "Failed";
     status["observedGeneration"] = generation;
     if (!status.contains("endedAt")) status["endedAt"] = FormatTime(session.now);
@@ -438,6 +453,7 @@ ReconcileOutcome SessionReconciler::Fail(const Session& session, std::string_vie
     if (written.error().kind == ErrorKind::kNotFound) return ReconcileResult::Done();
     return tl::unexpected(ApiFailure("writing the status", written.error()));
   }
+  if (!ended_now) return ReconcileResult::Done();
   deps_.events.Record(session.object, EventType::kWarning, reason, "Start", message);
   spdlog::warn("session {}: failed ({}): {}", session.key, reason, message);
   if (deps_.metrics != nullptr) deps_.metrics->Ended(EndReason::kPodFailed, session.now - session.created);

@@ -221,3 +221,24 @@ YAML
   done
   fail "the pod of kube-system/$1 did not start"
 }
+
+# Volumes of the session recordings' class, as a static provisioner would offer them; removed
+# when the test ends (the retained ones too: their recordings are test data).
+session_volumes() { # count
+  local i name
+  for i in $(seq "$1"); do
+    name=rec-$ns-$i
+    kubectl apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: $name, labels: {e2e.kdiag.dev/test: $ns}}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Delete
+  storageClassName: kdiag-recordings
+  hostPath: {path: /var/lib/kdiag-e2e/$name}
+YAML
+  done
+  on_exit "kubectl delete pv -l e2e.kdiag.dev/test=$ns --wait=false >/dev/null 2>&1"
+}
