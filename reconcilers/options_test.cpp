@@ -21,6 +21,12 @@ TEST(SessionOptions, RejectsRootAndTTLsOverTwoHours) {
                                     Field(&FieldProblem::field, "runAsUser")));
 }
 
+TEST(SessionOptions, TheRecorderRunsApartFromTheShell) {
+  SessionOptions o;
+  o.recorderUser = o.runAsUser;
+  EXPECT_THAT(o.Validate(), ElementsAre(Field(&FieldProblem::field, "recorderUser")));
+}
+
 TEST(SessionOptions, RejectsADefaultTTLAboveTheMaximum) {
   SessionOptions o;
   o.maxTTL = std::chrono::minutes(30);
