@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/latency_stats.h"
 #include "checks/object_fields.h"
 #include "controller/client.h"
 #include "controller/http_transport.h"
@@ -353,13 +354,8 @@ std::string RunTag() {
                                  0x1000000);
 }
 
-double Millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-double Percentile(std::vector<double> sorted, double p) {
-  std::sort(sorted.begin(), sorted.end());
-  const auto index = static_cast<size_t>(std::lround(p * static_cast<double>(sorted.size() - 1)));
-  return sorted[std::min(index, sorted.size() - 1)];
-}
+using kdiag::bench::Millis;
+using kdiag::bench::Percentile;
 
 int Latency(kdiag::Client& client, int runs) {
   CompletionWatch watch(client);
