@@ -237,7 +237,7 @@ spec:
   accessModes: [ReadWriteOnce]
   persistentVolumeReclaimPolicy: Delete
   storageClassName: kdiag-recordings
-  hostPath: {path: /var/lib/kdiag-e2e/$name}
+  hostPath: {path: /tmp/kdiag-e2e/$name}
 YAML
   done
   on_exit "kubectl delete pv -l e2e.kdiag.dev/test=$ns --wait=false >/dev/null 2>&1"

@@ -101,6 +101,16 @@ kubectl -n "$ns" delete troubleshootsession net --timeout=30s >/dev/null || fail
 expect_success "the pod is gone" kubectl -n "$ns" wait --for=delete pod/net-debug --timeout=30s
 expect_eq "the claim stays" Bound "$(kubectl -n "$ns" get pvc net-recording -o jsonpath='{.status.phase}')"
 
+session drop '{recording: {keepOnDelete: false}}'
+wait_phase drop Running
+kubectl -n "$ns" wait --for=jsonpath='{.status.volumeName}' troubleshootsession/drop --timeout=30s >/dev/null ||
+  fail "drop: no volume bound"
+drop_volume=$(get drop '{.status.volumeName}')
+kubectl -n "$ns" delete troubleshootsession drop --timeout=30s >/dev/null || fail "deleting drop did not complete"
+expect_success "keepOnDelete: false drops the claim" kubectl -n "$ns" wait --for=delete pvc/drop-recording --timeout=30s
+expect_eq "and gives the volume back to its class's policy" Delete \
+  "$(kubectl get pv "$drop_volume" -o jsonpath='{.spec.persistentVolumeReclaimPolicy}' 2>/dev/null || echo Delete)"
+
 log "endings the pod reports"
 recorder_done() { # reason digest
   printf '{"name":"recorder","ready":false,"restartCount":0,"image":"ghcr.io/kdiag/debug:0.1.0","imageID":"","state":{"terminated":{"exitCode":0,"reason":"Completed","message":"{\\"reason\\":\\"%s\\",\\"digest\\":\\"%s\\",\\"bytes\\":2048,\\"lastActivityAt\\":\\"2026-11-24T03:04:05Z\\"}","startedAt":"2026-11-24T03:00:00Z","finishedAt":"2026-11-24T03:14:05Z"}}}' "$1" "$2"
