@@ -14,6 +14,8 @@ packages=(
   # tooling used by the scripts and tests (ccache speeds rebuilds; clang runs the fuzz targets)
   ccache clang-14 libclang-rt-14-dev
   openssl curl jq procps psmisc iproute2 clang-format clang-tidy
+  # the TroubleshootSession recording test: a real terminal, script and scriptreplay
+  tmux bsdutils
   # a real Alertmanager for the infrastructure sources' integration test
   prometheus-alertmanager
 )
