@@ -219,7 +219,7 @@ nlohmann::json BuildDebugPod(const nlohmann::json& session, const SessionSpec& s
         {{"name", "recording"}, {"persistentVolumeClaim", {{"claimName", names.claim}}}});
   }
   if (!spec.sshSecretName.empty()) {
-    // 0440 with the pod's fsGroup: readable by the shell's group only, and ssh accepts it.
+    // 0440 with the pod's fsGroup, which the shell is in: readable, and ssh accepts it.
     volumes.push_back({{"name", "ssh-keys"},
                        {"secret", {{"secretName", spec.sshSecretName}, {"defaultMode", 0440}}}});
   }
@@ -236,7 +236,9 @@ nlohmann::json BuildDebugPod(const nlohmann::json& session, const SessionSpec& s
        {{"runAsNonRoot", true},
         {"runAsUser", spec.runAsUser},
         {"runAsGroup", spec.runAsGroup},
-        {"fsGroup", spec.runAsGroup},
+        // Volumes belong to this group: the recorder's when there is one (it alone mounts
+        // the claim and must write it), else the shell's (its SSH keys).
+        {"fsGroup", spec.recording ? inputs.options.recorderUser : spec.runAsGroup},
         {"seccompProfile", {{"type", "RuntimeDefault"}}},
         // ping without NET_RAW: unprivileged ICMP sockets for the shell's group.
         {"sysctls",

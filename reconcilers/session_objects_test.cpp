@@ -171,7 +171,11 @@ TEST(DebugPod, MountsSSHKeysReadOnlyForTheShellsGroup) {
     }
   }
   EXPECT_TRUE(mounted);
-  EXPECT_EQ(pod["spec"]["securityContext"]["fsGroup"], 1000);
+  // The claim must be writable by the recorder, which runs in a group of its own.
+  EXPECT_EQ(pod["spec"]["securityContext"]["fsGroup"], 65532);
+  const auto unrecorded =
+      Build(Session("vm", R"({"sshSecretRef": {"name": "bastion-keys"}, "recording": {"enabled": false}})")).pod;
+  EXPECT_EQ(unrecorded["spec"]["securityContext"]["fsGroup"], 1000);
 }
 
 TEST(RecordingClaim, AsksForTheSizeAndClass) {

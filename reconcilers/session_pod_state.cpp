@@ -129,6 +129,10 @@ SessionPodState ObserveSessionPod(const nlohmann::json& pod, Timestamp expires_a
                                                   Str(status, "message")));
   }
   if (Str(status, "phase") == "Succeeded") return end(EndReason::kExited, "the shell was exited");
+  if (state.recorder) {
+    // Stopped while the shell goes on: nothing from here on would be recorded.
+    return end(EndReason::kPodFailed, "the recorder stopped before the session ended");
+  }
   return state;
 }
 

@@ -73,6 +73,17 @@ TEST(SessionPodState, ARecorderThatFailsEndsTheSession) {
   EXPECT_NE(state.endMessage.find("OOMKilled"), std::string::npos);
 }
 
+TEST(SessionPodState, NoSessionGoesOnUnrecorded) {
+  const auto state = ObserveSessionPod(Pod(R"({"phase": "Running", "containerStatuses": [
+    {"name": "recorder", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 0, "reason": "Completed",
+     "message": "{\"reason\":\"stopped\",\"digest\":\"sha256:ab12\",\"bytes\":10}"}}},
+    {"name": "shell", "ready": true, "restartCount": 0, "state": {"running": {"startedAt": "2026-11-24T03:00:02Z"}}}]})"),
+                                       kExpires);
+  ASSERT_TRUE(state.ended);
+  EXPECT_EQ(*state.ended, EndReason::kPodFailed);
+  EXPECT_EQ(state.recorder->digest, "sha256:ab12");
+}
+
 TEST(SessionPodState, AShellThatEndsNearTheTTLWasEndedByIt) {
   auto state = ObserveSessionPod(Pod(R"({"phase": "Succeeded", "containerStatuses": [
     {"name": "shell", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 0, "reason": "Completed",
