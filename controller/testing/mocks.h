@@ -3,6 +3,7 @@
 
 #include <gmock/gmock.h>
 
+#include "controller/authorizer.h"
 #include "controller/credentials.h"
 #include "controller/event_recorder.h"
 #include "controller/http_transport.h"
@@ -59,6 +60,12 @@ class MockEventRecorder : public EventRecorder {
               (const ObjectReference& regarding, EventType type, std::string_view reason,
                std::string_view action, std::string_view note),
               (override));
+};
+
+class MockAuthorizer : public Authorizer {
+ public:
+  MOCK_METHOD(Result<AccessDecision>, Check,
+              (const UserInfo& user, const ResourceAttributes& attributes), (override));
 };
 
 }  // namespace kdiag::testing
