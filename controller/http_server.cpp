@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 namespace kdiag {
-namespace {
 
 std::pair<std::string, int> SplitHostPort(const std::string& address) {
   const auto colon = address.rfind(':');
@@ -27,8 +26,6 @@ std::pair<std::string, int> SplitHostPort(const std::string& address) {
   }
   return {host.empty() ? "0.0.0.0" : host, port};
 }
-
-}  // namespace
 
 HttpServer::HttpServer() {
   server_.set_keep_alive_max_count(100);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "controller/health.h"
 
@@ -36,6 +37,10 @@ class HttpServer {
   std::atomic<bool> listen_returned_ = false;
   int port_ = 0;
 };
+
+// "host:port" as host and port; an empty host is 0.0.0.0, a bracketed IPv6 address loses its
+// brackets. Throws std::runtime_error naming the address when it has no valid port.
+std::pair<std::string, int> SplitHostPort(const std::string& address);
 
 // GET /healthz, /livez, /readyz (with ?verbose) and /metrics (Prometheus text format).
 void AddProbeAndMetricsRoutes(HttpServer& server, const HealthChecks& health,
