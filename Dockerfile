@@ -18,5 +18,5 @@ RUN apt-get update -qq \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /kdiag-controller /usr/local/bin/kdiag-controller
 USER 65532:65532
-EXPOSE 8080
+EXPOSE 8080 9443
 ENTRYPOINT ["/usr/local/bin/kdiag-controller"]
