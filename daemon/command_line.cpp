@@ -23,6 +23,12 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   app.add_option("--leader-elect", cl.leaderElect, "Elect a leader among replicas (true/false)");
   app.add_option("--leader-election-namespace", cl.leaderElectionNamespace,
                  "Namespace of the leader-election Lease");
+  app.add_option("--webhook-enabled", cl.webhookEnabled,
+                 "Serve the TroubleshootSession admission webhook (true/false)");
+  app.add_option("--webhook-address", cl.webhookAddress, "host:port of the admission webhook");
+  app.add_option("--webhook-cert-file", cl.webhookCertFile,
+                 "PEM certificate (and intermediates) the webhook serves");
+  app.add_option("--webhook-key-file", cl.webhookKeyFile, "PEM private key of that certificate");
   app.set_version_flag("--version", std::string("kdiag-controller ") + KDIAG_VERSION);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -59,6 +65,10 @@ void ApplyOverrides(const CommandLine& flags, OperatorConfig& config) {
   if (flags.leaderElectionNamespace) {
     config.leaderElection.leaseNamespace = *flags.leaderElectionNamespace;
   }
+  if (flags.webhookEnabled) config.webhook.enabled = *flags.webhookEnabled;
+  if (flags.webhookAddress) config.webhook.address = *flags.webhookAddress;
+  if (flags.webhookCertFile) config.webhook.certFile = *flags.webhookCertFile;
+  if (flags.webhookKeyFile) config.webhook.keyFile = *flags.webhookKeyFile;
   if (!problems.empty()) throw ConfigError(std::move(problems));
 }
 

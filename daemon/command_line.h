@@ -21,6 +21,10 @@ struct CommandLine {
   std::optional<std::string> context;
   std::optional<bool> leaderElect;
   std::optional<std::string> leaderElectionNamespace;
+  std::optional<bool> webhookEnabled;
+  std::optional<std::string> webhookAddress;
+  std::optional<std::string> webhookCertFile;
+  std::optional<std::string> webhookKeyFile;
 };
 
 // What parsing decided: run with a command line, or exit now with a code (after --help,

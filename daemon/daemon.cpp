@@ -22,6 +22,7 @@
 #include "daemon/diagnosis_checks.h"
 #include "daemon/diagnosis_setup.h"
 #include "daemon/session_setup.h"
+#include "daemon/session_webhook.h"
 #include "reconcilers/kdiag_resources.h"
 
 namespace kdiag {
@@ -101,6 +102,13 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
   Informer& sessions = manager.AddInformer({.type = kTroubleshootSessions});
   SessionController session_controller(config.sessions, client, manager, sessions, events,
                                        *registry);
+  std::optional<SessionWebhook> webhook;  // on every replica, leading or not
+  try {
+    if (config.webhook.enabled) webhook.emplace(config, cluster, sessions, *registry, &metrics);
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start the admission webhook: {}", e.what());
+    return 1;
+  }
   if (config.leaderElection.enabled) {
     manager.EnableLeaderElection({.leaseNamespace = LeaseNamespace(config.leaderElection),
                                   .leaseName = config.leaderElection.leaseName,

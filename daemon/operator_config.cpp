@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "checks/log_link_templates.h"
+#include "controller/http_server.h"
 #include "controller/names.h"
 #include "daemon/yaml_reader.h"
 
@@ -30,6 +31,13 @@ void ReadLog(YamlSection section, LogConfig& log) {
 void ReadServer(YamlSection section, ServerConfig& server) {
   section.Read("address", server.address);
   section.Read("statusLogInterval", server.statusLogInterval);
+}
+
+void ReadWebhook(YamlSection section, WebhookConfig& webhook) {
+  section.Read("enabled", webhook.enabled);
+  section.Read("address", webhook.address);
+  section.Read("certFile", webhook.certFile);
+  section.Read("keyFile", webhook.keyFile);
 }
 
 void ReadKubernetes(YamlSection section, KubernetesConfig& kubernetes) {
@@ -282,6 +290,7 @@ OperatorConfig ParseOperatorConfig(std::string_view yaml, const std::string& sou
     YamlSection top(root, "", problems);
     ReadLog(top.Section("log"), config.log);
     ReadServer(top.Section("server"), config.server);
+    ReadWebhook(top.Section("webhook"), config.webhook);
     ReadKubernetes(top.Section("kubernetes"), config.kubernetes);
     ReadLeaderElection(top.Section("leaderElection"), config.leaderElection);
     ReadDiagnosis(top.Section("diagnosis"), config.diagnosis, config.checks);
@@ -321,6 +330,19 @@ void ValidateOperatorConfig(const OperatorConfig& config, const std::string& sou
   }
   if (config.server.statusLogInterval < Duration::zero()) {
     problems.push_back(source + ": server.statusLogInterval: must not be negative");
+  }
+  if (config.webhook.enabled) {
+    try {
+      SplitHostPort(config.webhook.address);
+    } catch (const std::exception& e) {
+      problems.push_back(source + ": webhook.address: " + e.what());
+    }
+    if (config.webhook.certFile.empty()) {
+      problems.push_back(source + ": webhook.certFile: must not be empty");
+    }
+    if (config.webhook.keyFile.empty()) {
+      problems.push_back(source + ": webhook.keyFile: must not be empty");
+    }
   }
   if (config.checks.pipeline.checkBudget <= Duration::zero()) {
     problems.push_back(source + ": diagnosis.checkBudget: must be greater than 0s");

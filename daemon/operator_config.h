@@ -32,6 +32,15 @@ struct ServerConfig {
   Duration statusLogInterval = std::chrono::minutes(1);
 };
 
+// The admission webhook of TroubleshootSessions (HTTPS), served by every replica.
+struct WebhookConfig {
+  bool enabled = true;
+  std::string address = "0.0.0.0:9443";
+  // PEM files, mounted from the Secret kdiag-webhook-tls; read again when they change.
+  std::string certFile = "/etc/kdiag/webhook/tls.crt";
+  std::string keyFile = "/etc/kdiag/webhook/tls.key";
+};
+
 struct KubernetesConfig {
   // Empty: in-cluster configuration when running in a pod, else $KUBECONFIG or ~/.kube/config.
   std::string kubeconfig;
@@ -66,6 +75,7 @@ struct DiagnosisChecksConfig {
 struct OperatorConfig {
   LogConfig log;
   ServerConfig server;
+  WebhookConfig webhook;
   KubernetesConfig kubernetes;
   LeaderElectionConfig leaderElection;
   DiagnosisOptions diagnosis;

@@ -23,6 +23,10 @@ TEST(OperatorConfig, EmptyFileGivesTheDefaults) {
   const auto config = ParseOperatorConfig("", "config.yaml");
   EXPECT_EQ(config.log.format, LogFormat::kText);
   EXPECT_EQ(config.server.address, "0.0.0.0:8080");
+  EXPECT_TRUE(config.webhook.enabled);
+  EXPECT_EQ(config.webhook.address, "0.0.0.0:9443");
+  EXPECT_EQ(config.webhook.certFile, "/etc/kdiag/webhook/tls.crt");
+  EXPECT_EQ(config.webhook.keyFile, "/etc/kdiag/webhook/tls.key");
   EXPECT_TRUE(config.leaderElection.enabled);
   EXPECT_EQ(config.leaderElection.leaseDuration, std::chrono::seconds(15));
   EXPECT_EQ(config.sessions.maxTTL, std::chrono::hours(2));
@@ -33,6 +37,7 @@ TEST(OperatorConfig, ReadsEverySection) {
   const auto config = ParseOperatorConfig(R"(
 log: {level: debug, format: json}
 server: {address: "127.0.0.1:9090", statusLogInterval: 30s}
+webhook: {enabled: false, address: "127.0.0.1:9444", certFile: /tls/c.pem, keyFile: /tls/k.pem}
 kubernetes: {kubeconfig: /tmp/kc, context: dev, qps: 50, burst: 100, requestTimeout: 10s}
 leaderElection:
   enabled: false
@@ -66,6 +71,10 @@ sessions:
   EXPECT_EQ(config.log.format, LogFormat::kJson);
   EXPECT_EQ(config.server.address, "127.0.0.1:9090");
   EXPECT_EQ(config.server.statusLogInterval, std::chrono::seconds(30));
+  EXPECT_FALSE(config.webhook.enabled);
+  EXPECT_EQ(config.webhook.address, "127.0.0.1:9444");
+  EXPECT_EQ(config.webhook.certFile, "/tls/c.pem");
+  EXPECT_EQ(config.webhook.keyFile, "/tls/k.pem");
   EXPECT_EQ(config.kubernetes.context, "dev");
   EXPECT_DOUBLE_EQ(config.kubernetes.qps, 50);
   EXPECT_EQ(config.kubernetes.burst, 100);
@@ -121,6 +130,15 @@ TEST(OperatorConfig, AppliesCrossFieldRules) {
   EXPECT_THAT(
       ProblemsOf("leaderElection: {leaseDuration: 10s, renewDeadline: 10s}"),
       ElementsAre(HasSubstr("leaderElection.leaseDuration: must be greater than renewDeadline")));
+  EXPECT_THAT(ProblemsOf("webhook: {address: '0.0.0.0'}"),
+              ElementsAre("config.yaml: webhook.address: listen address '0.0.0.0' has no port "
+                          "(want host:port)"));
+  EXPECT_THAT(ProblemsOf("webhook: {certFile: '', keyFile: ''}"),
+              ElementsAre("config.yaml: webhook.certFile: must not be empty",
+                          "config.yaml: webhook.keyFile: must not be empty"));
+  EXPECT_THAT(ProblemsOf("webhook: {enabled: false, certFile: ''}"), ::testing::IsEmpty());
+  EXPECT_THAT(ProblemsOf("webhook: {certfile: /x}"),
+              ElementsAre(HasSubstr("config.yaml:1: webhook.certfile: unknown key")));
   EXPECT_THAT(ProblemsOf("diagnosis: {publicBaseURL: 'ftp://x'}"),
               ElementsAre(HasSubstr("diagnosis.publicBaseURL: 'ftp://x' is not an http(s) URL")));
 }

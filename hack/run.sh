@@ -56,16 +56,24 @@ if [[ $local_plane == yes ]]; then
   config=$work/config.yaml
   sed 's/^diagnosis:$/diagnosis:\n  addons: []/' manifests/base/config.yaml >"$config"
 fi
+# The TroubleshootSession admission webhook, on loopback with a certificate of its own,
+# registered with the API server by URL while the controller runs (hack/webhook-certs.sh).
+webhook_port=${KDIAG_WEBHOOK_PORT:-9443}
+hack/webhook-certs.sh files "$work/webhook" 127.0.0.1
 build/default/daemon/kdiag-controller --config "$config" \
   --kubeconfig "$work/kubeconfig" --listen-address "127.0.0.1:$port" \
+  --webhook-address "127.0.0.1:$webhook_port" --webhook-cert-file "$work/webhook/tls.crt" \
+  --webhook-key-file "$work/webhook/tls.key" \
   --leader-election-namespace kdiag-system --log-format text 2>"$work/controller.log" &
 controller=$!
 stop() {
+  hack/webhook-certs.sh unregister || true
   kill -TERM "$controller" 2>/dev/null && wait "$controller" 2>/dev/null
   rm -rf "$work"
 }
 trap stop EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+hack/webhook-certs.sh register-url "https://127.0.0.1:$webhook_port" "$work/webhook/ca.crt"
 show curl -s "http://127.0.0.1:$port/readyz?verbose"
 show sh -c "curl -s http://127.0.0.1:$port/metrics | grep '^kdiag_'"
 
@@ -125,7 +133,7 @@ metadata: {name: as-root-for-3h}
 spec: {ttl: 3h, runAsUser: 0}
 YAML
 
-say "kdiag-controller is serving on http://127.0.0.1:$port (probes, /metrics)"
+say "kdiag-controller is serving on http://127.0.0.1:$port (probes, /metrics), admission webhook on :$webhook_port"
 if [[ $once == yes ]]; then
   echo "stopping (--once)"
   exit 0

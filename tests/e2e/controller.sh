@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts (up) or stops (down) kdiag-controller for the end-to-end scenarios: the real program,
 # with the ServiceAccount's credentials and RBAC, and the scenarios' configuration (or
-# $KDIAG_E2E_CONFIG); and the root sources it polls: a real Alertmanager, a status page and a
-# probed endpoint.
+# $KDIAG_E2E_CONFIG); its admission webhook, registered by URL while it runs; and the root
+# sources it polls: a real Alertmanager, a status page and a probed endpoint.
 source "$(dirname "$0")/../lib.sh"
 
 state=${KDIAG_BUILD_DIR:?}/e2e-controller
@@ -45,13 +45,23 @@ up)
   } >"$state/config.yaml"
 
   port=$(free_port)
+  # The admission webhook on loopback, where kube-apiserver calls it.
+  webhook_port=$(free_port)
+  "$repo/hack/webhook-certs.sh" files "$state/webhook" 127.0.0.1
   kubeconfig=$("$repo/hack/cluster.sh" kubeconfig kdiag-system kdiag-controller)
   "$KDIAG_BUILD_DIR/daemon/kdiag-controller" --config "$state/config.yaml" \
-    --kubeconfig "$kubeconfig" --listen-address "127.0.0.1:$port" >"$state/log" 2>&1 &
+    --kubeconfig "$kubeconfig" --listen-address "127.0.0.1:$port" \
+    --webhook-address "127.0.0.1:$webhook_port" --webhook-cert-file "$state/webhook/tls.crt" \
+    --webhook-key-file "$state/webhook/tls.key" >"$state/log" 2>&1 &
   echo $! >"$state/pid"
   echo "$port" >"$state/port"
   for _ in $(seq 300); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && { log "controller ready on :$port"; exit 0; }
+    if curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; then
+      # Registered once it is ready, so that no session waits on a webhook that cannot answer.
+      "$repo/hack/webhook-certs.sh" register-url "https://127.0.0.1:$webhook_port" "$state/webhook/ca.crt"
+      log "controller ready on :$port, admission webhook on :$webhook_port"
+      exit 0
+    fi
     kill -0 "$(cat "$state/pid")" 2>/dev/null || break
     sleep 0.1
   done
@@ -60,6 +70,8 @@ up)
   exit 1
   ;;
 down)
+  # A stopped controller's webhook would refuse every session (failurePolicy Fail).
+  "$repo/hack/webhook-certs.sh" unregister || true
   for process in pid alertmanager.pid www.pid; do
     [[ -f $state/$process ]] || continue
     kill -TERM "$(cat "$state/$process")" 2>/dev/null || true

@@ -26,10 +26,20 @@ expect_failure "an unknown flag is named" "--colour" "$controller" --colour
 expect_failure "a bad flag value is named" "--log-format: 'xml' is not one of text, json" \
   "$controller" --log-format xml
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+webhook_port=$(free_port)
 sa_kubeconfig=$("$repo/hack/cluster.sh" kubeconfig kdiag-system kdiag-controller)
+expect_failure "a missing webhook certificate is named with its configuration key" \
+  "webhook.certFile: cannot read $work/missing.crt: No such file or directory" \
+  "$controller" --config "$config" --kubeconfig "$sa_kubeconfig" --listen-address "127.0.0.1:$port" \
+  --webhook-cert-file "$work/missing.crt"
+# The admission webhook with a certificate of its own (it is not registered with the API server
+# here: tests/e2e/controller.sh does that).
+"$repo/hack/webhook-certs.sh" files "$work/webhook" 127.0.0.1
 "$controller" --config "$config" --kubeconfig "$sa_kubeconfig" --listen-address "127.0.0.1:$port" \
-  --leader-election-namespace kdiag-system 2>"$work/log" &
+  --leader-election-namespace kdiag-system --webhook-address "127.0.0.1:$webhook_port" \
+  --webhook-cert-file "$work/webhook/tls.crt" --webhook-key-file "$work/webhook/tls.key" 2>"$work/log" &
 pid=$!
 up() { curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; }
 for _ in $(seq 50); do up && break; sleep 0.1; done
@@ -38,6 +48,9 @@ expect_eq "/healthz answers ok" "ok" "$(curl -sf "http://127.0.0.1:$port/healthz
 ready() { curl -sf "http://127.0.0.1:$port/readyz?verbose"; }
 for _ in $(seq 100); do ready >/dev/null && break; sleep 0.1; done
 expect_contains "/readyz passes once the caches synced" "[+]caches ok" "$(ready)"
+expect_contains "the admission webhook answers over TLS with its certificate" \
+  "expected an AdmissionReview of admission.k8s.io/v1" \
+  "$(curl -s --cacert "$work/webhook/ca.crt" -d '{}' "https://127.0.0.1:$webhook_port/validate-troubleshootsession")"
 expect_contains "/metrics serves build info" 'kdiag_build_info{version="0.1.0"} 1' "$(curl -sf "http://127.0.0.1:$port/metrics")"
 
 holder() { kubectl -n kdiag-system get lease kdiag-controller -o jsonpath='{.spec.holderIdentity}' 2>/dev/null; }
