@@ -15,8 +15,11 @@ eval "$(hack/cluster.sh env)"
 cmake --build "$KDIAG_BUILD_DIR" --target session_load_bench kdiag-controller >/dev/null
 kubectl apply -k manifests/local --server-side --force-conflicts >/dev/null
 kubectl wait --for=condition=Established --timeout=30s crd/troubleshootsessions.kdiag.dev >/dev/null
-tests/e2e/controller.sh up >/dev/null
-trap 'tests/e2e/controller.sh down >/dev/null' EXIT
+# The sessions stay open until the end: the admission webhook's limits must let them all in.
+config=$(mktemp /tmp/kdiag-session-load.XXXXXX.yaml)
+sed -E "s/^  (maxPerNamespace|maxPerUser): .*/  \1: $((runs + 10))/" tests/e2e/config.yaml >"$config"
+KDIAG_E2E_CONFIG=$config tests/e2e/controller.sh up >/dev/null
+trap 'tests/e2e/controller.sh down >/dev/null; rm -f "$config"' EXIT
 kubectl create namespace bench-sessions --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 controller=$(cat "$KDIAG_BUILD_DIR/e2e-controller/pid")
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$controller/stat"; }
