@@ -16,22 +16,21 @@ SessionController::SessionController(const SessionOptions& options, Client& clie
                                       .compress = false});
   auto& namespaces = manager.AddInformer(
       {.type = resources::kNamespaces, .labelSelector = created_by_sessions, .compress = false});
-  reconciler_ = std::make_unique<SessionReconciler>(
-      SessionReconcilerDeps{.client = client,
-                            .sessions = sessions.store(),
-                            .pods = pods.store(),
-                            .claims = claims.store(),
-                            .namespaces = namespaces.store(),
-                            .events = events,
-                            .clock = SystemClock(),
-                            .metrics = metrics_.get(),
-                            .registry = &registry},
-      options);
-  auto& loop = manager.AddController(
-      {.name = "troubleshootsession", .workers = 4},
-      [this](const std::string& key, const std::stop_token& stop) {
-        return reconciler_->Reconcile(key, stop);
-      });
+  reconciler_ =
+      std::make_unique<SessionReconciler>(SessionReconcilerDeps{.client = client,
+                                                                .sessions = sessions.store(),
+                                                                .pods = pods.store(),
+                                                                .claims = claims.store(),
+                                                                .namespaces = namespaces.store(),
+                                                                .events = events,
+                                                                .clock = SystemClock(),
+                                                                .metrics = metrics_.get(),
+                                                                .registry = &registry},
+                                          options);
+  auto& loop = manager.AddController({.name = "troubleshootsession", .workers = 4},
+                                     [this](const std::string& key, const std::stop_token& stop) {
+                                       return reconciler_->Reconcile(key, stop);
+                                     });
   // The spec is immutable: creation and deletion are what count of the session itself.
   loop.WatchPrimary(sessions);
   const auto session_of = [](const CachedObject& object) { return SessionKeyOf(object.Parse()); };

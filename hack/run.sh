@@ -54,7 +54,10 @@ if [[ $local_plane == yes ]]; then
   # The local control plane runs no addon (no DNS, no CNI: kwok simulates nodes and pods), so
   # the demo declares none instead of expecting CoreDNS.
   config=$work/config.yaml
-  sed 's/^diagnosis:$/diagnosis:\n  addons: []/' manifests/base/config.yaml >"$config"
+  # Nor a volume provisioner: sessions record onto volumes made beforehand, of a class that
+  # retains them.
+  sed -e 's/^diagnosis:$/diagnosis:\n  addons: []/' \
+    -e 's/^  storageClassName: ""$/  storageClassName: kdiag-recordings/' manifests/base/config.yaml >"$config"
 fi
 # The TroubleshootSession admission webhook, on loopback with a certificate of its own,
 # registered with the API server by URL while the controller runs (hack/webhook-certs.sh).
@@ -121,9 +124,30 @@ show kubectl -n kdiag-demo get diagnosis after-deploy -o jsonpath='{range .statu
 show kubectl -n kdiag-demo get diagnosis after-deploy -o jsonpath='{range .status.findings[*]}{.code} {.severity} {.resource.kind}/{.resource.name}{" root cause: "}{.rootCause}{"\n  "}{.message}{"\n"}{end}'
 show kubectl -n kdiag-demo get diagnosis after-deploy -o jsonpath='{"Next steps for "}{.status.findings[0].code}{":\n"}{range .status.findings[0].nextSteps[*]}{"  - "}{@}{"\n"}{end}'
 
-say "A TroubleshootSession, as an SRE applies it"
+say "A TroubleshootSession, as an SRE applies it: a recorded, non-root debug pod for 30 minutes"
+# A session of an earlier run goes first, its recording with it (a demo keeps none).
+kubectl -n kdiag-demo delete troubleshootsession net-debug --ignore-not-found --timeout=30s >/dev/null
+kubectl -n kdiag-demo delete pvc net-debug-recording --ignore-not-found --timeout=30s >/dev/null
+if [[ $local_plane == yes ]]; then
+  kubectl apply -f hack/local-recordings.yaml >/dev/null
+  kubectl delete pv kdiag-demo-recordings --ignore-not-found --timeout=30s >/dev/null
+  kubectl apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: kdiag-demo-recordings}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Delete
+  storageClassName: kdiag-recordings
+  hostPath: {path: /tmp/kdiag-demo-recordings}
+YAML
+fi
 show kubectl -n kdiag-demo apply -f manifests/samples/troubleshootsession.yaml
-show kubectl explain troubleshootsession.spec.ttl
+show kubectl -n kdiag-demo wait --for=jsonpath='{.status.phase}'=Running troubleshootsession/net-debug --timeout=60s
+show kubectl -n kdiag-demo get troubleshootsession net-debug -o wide
+show kubectl -n kdiag-demo get troubleshootsession net-debug -o jsonpath='{"owner: "}{.status.owner.username}{"\nexpires: "}{.status.expiresAt}{"\nrecording: "}{.status.claimName}{" (volume "}{.status.volumeName}{") "}{.status.recordingPath}{"\nattach: "}{.status.attachCommand}{"\n"}'
+show kubectl -n kdiag-demo get pod net-debug-debug -o jsonpath='{range .spec.containers[*]}{.name}: uid {.securityContext.runAsUser}, privilege escalation {.securityContext.allowPrivilegeEscalation}, drop {.securityContext.capabilities.drop}{"\n"}{end}'
 
 say "The API refuses what kdiag must never do"
 show kubectl -n kdiag-demo apply -f - <<'YAML'

@@ -71,7 +71,8 @@ std::vector<FieldProblem> SessionOptions::Validate() const {
   if (runAsGroup <= 0) problems.push_back({"runAsGroup", "must be a non-root GID (> 0)"});
   if (recorderUser <= 0) problems.push_back({"recorderUser", "must be a non-root UID (> 0)"});
   if (recorderUser == runAsUser) {
-    problems.push_back({"recorderUser", "must differ from runAsUser, so the shell cannot write the recording"});
+    problems.push_back(
+        {"recorderUser", "must differ from runAsUser, so the shell cannot write the recording"});
   }
   if (!storageClassName.empty() && !IsDnsSubdomain(storageClassName)) {
     problems.push_back({"storageClassName", "is not a valid StorageClass name"});

@@ -45,12 +45,11 @@ nlohmann::json Labels(const nlohmann::json& session) {
 
 nlohmann::json Metadata(const nlohmann::json& session, const std::string& name,
                         const std::string& ns) {
-  nlohmann::json meta = {
-      {"name", name},
-      {"labels", Labels(session)},
-      {"annotations",
-       {{std::string(kSessionKeyAnnotation),
-         std::string(Namespace(session)) + "/" + std::string(Name(session))}}}};
+  nlohmann::json meta = {{"name", name},
+                         {"labels", Labels(session)},
+                         {"annotations",
+                          {{std::string(kSessionKeyAnnotation),
+                            std::string(Namespace(session)) + "/" + std::string(Name(session))}}}};
   if (!ns.empty()) meta["namespace"] = ns;
   return meta;
 }
@@ -87,7 +86,8 @@ SessionNames NamesOf(const nlohmann::json& session, const SessionSpec& spec) {
         FitName("tss-" + names.sessionNamespace + "-" + names.sessionName, kMaxLabel);
     names.podNamespace = names.temporaryNamespace;
   } else {
-    names.podNamespace = spec.targetNamespace.empty() ? names.sessionNamespace : spec.targetNamespace;
+    names.podNamespace =
+        spec.targetNamespace.empty() ? names.sessionNamespace : spec.targetNamespace;
   }
   names.pod = FitName(names.sessionName + "-debug", kMaxLabel);
   if (spec.recording) {
@@ -133,10 +133,9 @@ nlohmann::json BuildDebugPod(const nlohmann::json& session, const SessionSpec& s
                              const SessionNames& names, const DebugPodInputs& inputs) {
   using std::chrono::duration_cast;
   using std::chrono::seconds;
-  const auto expires_epoch =
-      duration_cast<seconds>(inputs.expiresAt.time_since_epoch()).count();
-  const auto remaining = std::max<int64_t>(
-      1, duration_cast<seconds>(inputs.expiresAt - inputs.now).count());
+  const auto expires_epoch = duration_cast<seconds>(inputs.expiresAt.time_since_epoch()).count();
+  const auto remaining =
+      std::max<int64_t>(1, duration_cast<seconds>(inputs.expiresAt - inputs.now).count());
   const std::string session_key = names.sessionNamespace + "/" + names.sessionName;
   const std::string owner = inputs.owner ? inputs.owner->username : "";
   constexpr std::string_view kStaging = "/var/run/kdiag/staging";
@@ -156,10 +155,8 @@ nlohmann::json BuildDebugPod(const nlohmann::json& session, const SessionSpec& s
   }
 
   nlohmann::json shell_env = {Env("KDIAG_EXPIRES_AT", std::to_string(expires_epoch)),
-                              Env("KDIAG_SESSION", session_key),
-                              Env("KDIAG_PURPOSE", spec.purpose),
-                              Env("KDIAG_OWNER", owner),
-                              Env("HOME", "/home/debug")};
+                              Env("KDIAG_SESSION", session_key), Env("KDIAG_PURPOSE", spec.purpose),
+                              Env("KDIAG_OWNER", owner), Env("HOME", "/home/debug")};
   if (spec.recording) shell_env.push_back(Env("KDIAG_STAGING_DIR", kStaging));
   for (const auto& [name, value] : spec.env) shell_env.push_back(Env(name, value));
 
@@ -196,24 +193,23 @@ nlohmann::json BuildDebugPod(const nlohmann::json& session, const SessionSpec& s
                                  {"node", spec.nodeName},
                                  {"expiresAt", FormatTime(inputs.expiresAt)}};
     const auto recorder_id = inputs.options.recorderUser;
-    containers.push_back(
-        {{"name", kRecorderContainer},
-         {"image", inputs.options.defaultImage},
-         {"command", {"/bin/sh", "-c", kSessionRecorderScript, "kdiag-recorder"}},
-         {"env",
-          {Env("KDIAG_STAGING_DIR", kStaging),
-           Env("KDIAG_RECORDING_DIR", "/recording" + names.recordingPath),
-           Env("KDIAG_IDLE_TIMEOUT",
-               std::to_string(duration_cast<seconds>(spec.idleTimeout).count())),
-           Env("KDIAG_EXPIRES_AT", std::to_string(expires_epoch)),
-           Env("KDIAG_SESSION_INFO", info.dump())}},
-         {"resources",
-          {{"requests", {{"cpu", "10m"}, {"memory", "16Mi"}}},
-           {"limits", {{"cpu", "100m"}, {"memory", "64Mi"}}}}},
-         {"securityContext", RestrictedContainerContext(recorder_id, recorder_id)},
-         {"volumeMounts",
-          {{{"name", "staging"}, {"mountPath", kStaging}, {"readOnly", true}},
-           {{"name", "recording"}, {"mountPath", "/recording"}}}}});
+    containers.push_back({{"name", kRecorderContainer},
+                          {"image", inputs.options.defaultImage},
+                          {"command", {"/bin/sh", "-c", kSessionRecorderScript, "kdiag-recorder"}},
+                          {"env",
+                           {Env("KDIAG_STAGING_DIR", kStaging),
+                            Env("KDIAG_RECORDING_DIR", "/recording" + names.recordingPath),
+                            Env("KDIAG_IDLE_TIMEOUT",
+                                std::to_string(duration_cast<seconds>(spec.idleTimeout).count())),
+                            Env("KDIAG_EXPIRES_AT", std::to_string(expires_epoch)),
+                            Env("KDIAG_SESSION_INFO", info.dump())}},
+                          {"resources",
+                           {{"requests", {{"cpu", "10m"}, {"memory", "16Mi"}}},
+                            {"limits", {{"cpu", "100m"}, {"memory", "64Mi"}}}}},
+                          {"securityContext", RestrictedContainerContext(recorder_id, recorder_id)},
+                          {"volumeMounts",
+                           {{{"name", "staging"}, {"mountPath", kStaging}, {"readOnly", true}},
+                            {{"name", "recording"}, {"mountPath", "/recording"}}}}});
     volumes.push_back({{"name", "staging"}, {"emptyDir", {{"sizeLimit", "512Mi"}}}});
     volumes.push_back(
         {{"name", "recording"}, {"persistentVolumeClaim", {{"claimName", names.claim}}}});
@@ -249,12 +245,13 @@ nlohmann::json BuildDebugPod(const nlohmann::json& session, const SessionSpec& s
   if (!spec.nodeName.empty()) {
     // Through the scheduler (so requests and quotas still count), pinned to the node, and
     // tolerating its taints: debugging a tainted node is the point.
-    pod_spec["affinity"] = {
-        {"nodeAffinity",
-         {{"requiredDuringSchedulingIgnoredDuringExecution",
-           {{"nodeSelectorTerms",
-             {{{"matchFields",
-                {{{"key", "metadata.name"}, {"operator", "In"}, {"values", {spec.nodeName}}}}}}}}}}}}};
+    pod_spec["affinity"] = {{"nodeAffinity",
+                             {{"requiredDuringSchedulingIgnoredDuringExecution",
+                               {{"nodeSelectorTerms",
+                                 {{{"matchFields",
+                                    {{{"key", "metadata.name"},
+                                      {"operator", "In"},
+                                      {"values", {spec.nodeName}}}}}}}}}}}}};
     pod_spec["tolerations"] = {{{"operator", "Exists"}}};
   }
   if (!spec.nodeSelector.empty()) pod_spec["nodeSelector"] = spec.nodeSelector;

@@ -26,7 +26,7 @@ inline constexpr std::string_view kRecorderContainer = "recorder";
 struct SessionNames {
   std::string sessionNamespace;
   std::string sessionName;
-  std::string podNamespace;  // the session's, the target, or the temporary namespace
+  std::string podNamespace;        // the session's, the target, or the temporary namespace
   std::string temporaryNamespace;  // empty without temporaryNamespace
   std::string pod;
   std::string claim;          // empty without recording

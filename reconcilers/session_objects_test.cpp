@@ -69,7 +69,8 @@ TEST(SessionNames, AreDerivedFromTheSession) {
 }
 
 TEST(SessionNames, TheTargetOrTemporaryNamespaceHoldsThePod) {
-  EXPECT_EQ(Build(Session("a", R"({"targetNamespace": "checkout"})")).names.podNamespace, "checkout");
+  EXPECT_EQ(Build(Session("a", R"({"targetNamespace": "checkout"})")).names.podNamespace,
+            "checkout");
   const auto temp = Build(Session("a", R"({"temporaryNamespace": true})")).names;
   EXPECT_EQ(temp.temporaryNamespace, "tss-payments-a");
   EXPECT_EQ(temp.podNamespace, "tss-payments-a");
@@ -113,7 +114,8 @@ TEST(DebugPod, MeetsPodSecurityRestricted) {
 }
 
 TEST(DebugPod, RunsTheShellUnderTheTTLAndTheRecorderApart) {
-  const auto pod = Build(Session("net-debug", R"({"purpose": "INC-4711", "idleTimeout": "10m"})")).pod;
+  const auto pod =
+      Build(Session("net-debug", R"({"purpose": "INC-4711", "idleTimeout": "10m"})")).pod;
   EXPECT_EQ(pod["spec"]["activeDeadlineSeconds"], 30 * 60 + 60);
   const auto& shell = Container(pod, "shell");
   EXPECT_EQ(shell["tty"], true);
@@ -132,7 +134,8 @@ TEST(DebugPod, RunsTheShellUnderTheTTLAndTheRecorderApart) {
   EXPECT_EQ(recorder["image"], SessionOptions{}.defaultImage);
   EXPECT_EQ(recorder["securityContext"]["runAsUser"], 65532);
   EXPECT_EQ(recorder["command"][2], kSessionRecorderScript);
-  EXPECT_EQ(EnvOf(recorder, "KDIAG_RECORDING_DIR"), "/recording/sessions/payments/net-debug-9edb2a90");
+  EXPECT_EQ(EnvOf(recorder, "KDIAG_RECORDING_DIR"),
+            "/recording/sessions/payments/net-debug-9edb2a90");
   EXPECT_EQ(EnvOf(recorder, "KDIAG_IDLE_TIMEOUT"), "600");
   const auto info = nlohmann::json::parse(EnvOf(recorder, "KDIAG_SESSION_INFO"));
   EXPECT_EQ(info["session"], "payments/net-debug");
@@ -145,13 +148,17 @@ TEST(DebugPod, WithoutRecordingThereIsNoRecorderNorClaim) {
   const auto pod = Build(Session("quick", R"({"recording": {"enabled": false}})")).pod;
   EXPECT_EQ(pod["spec"]["containers"].size(), 1U);
   EXPECT_EQ(EnvOf(Container(pod, "shell"), "KDIAG_STAGING_DIR"), "<unset>");
-  for (const auto& volume : pod["spec"]["volumes"]) EXPECT_FALSE(volume.contains("persistentVolumeClaim"));
+  for (const auto& volume : pod["spec"]["volumes"])
+    EXPECT_FALSE(volume.contains("persistentVolumeClaim"));
 }
 
 TEST(DebugPod, PinnedToANodeThroughTheSchedulerToleratingItsTaints) {
-  const auto pod = Build(Session("node", R"({"nodeName": "kwok-node-0", "targetNamespace": "kube-system"})")).pod;
-  const auto& term = pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
-                        ["nodeSelectorTerms"][0]["matchFields"][0];
+  const auto pod =
+      Build(Session("node", R"({"nodeName": "kwok-node-0", "targetNamespace": "kube-system"})"))
+          .pod;
+  const auto& term =
+      pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+         ["nodeSelectorTerms"][0]["matchFields"][0];
   EXPECT_EQ(term["key"], "metadata.name");
   EXPECT_EQ(term["values"], nlohmann::json::array({"kwok-node-0"}));
   EXPECT_EQ(pod["spec"]["tolerations"][0]["operator"], "Exists");
@@ -174,7 +181,10 @@ TEST(DebugPod, MountsSSHKeysReadOnlyForTheShellsGroup) {
   // The claim must be writable by the recorder, which runs in a group of its own.
   EXPECT_EQ(pod["spec"]["securityContext"]["fsGroup"], 65532);
   const auto unrecorded =
-      Build(Session("vm", R"({"sshSecretRef": {"name": "bastion-keys"}, "recording": {"enabled": false}})")).pod;
+      Build(
+          Session("vm",
+                  R"({"sshSecretRef": {"name": "bastion-keys"}, "recording": {"enabled": false}})"))
+          .pod;
   EXPECT_EQ(unrecorded["spec"]["securityContext"]["fsGroup"], 1000);
 }
 
@@ -187,7 +197,8 @@ TEST(RecordingClaim, AsksForTheSizeAndClass) {
   EXPECT_EQ(claim["metadata"]["name"], "net-debug-recording");
   EXPECT_EQ(claim["spec"]["storageClassName"], "retained");
   EXPECT_EQ(claim["spec"]["resources"]["requests"]["storage"], "2Gi");
-  EXPECT_EQ(claim["metadata"]["labels"]["kdiag.dev/session-uid"], "9edb2a90-4c1d-4e57-a0c3-5d2f1b7e8a61");
+  EXPECT_EQ(claim["metadata"]["labels"]["kdiag.dev/session-uid"],
+            "9edb2a90-4c1d-4e57-a0c3-5d2f1b7e8a61");
   EXPECT_FALSE(claim["metadata"].contains("ownerReferences"));  // it outlives the session
 }
 

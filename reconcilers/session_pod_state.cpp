@@ -125,8 +125,8 @@ SessionPodState ObserveSessionPod(const nlohmann::json& pod, Timestamp expires_a
     return end(EndReason::kExited, "the shell was exited");
   }
   if (Str(status, "phase") == "Failed") {
-    return end(EndReason::kPodFailed, fmt::format("the pod failed: {} {}", Str(status, "reason"),
-                                                  Str(status, "message")));
+    return end(EndReason::kPodFailed,
+               fmt::format("the pod failed: {} {}", Str(status, "reason"), Str(status, "message")));
   }
   if (Str(status, "phase") == "Succeeded") return end(EndReason::kExited, "the shell was exited");
   if (state.recorder) {

@@ -63,7 +63,8 @@ TEST(SessionPodState, ARecorderThatFailsEndsTheSession) {
                                  kExpires);
   ASSERT_TRUE(state.ended);
   EXPECT_EQ(*state.ended, EndReason::kPodFailed);
-  EXPECT_EQ(state.endMessage, "recording failed: cannot write /recording/sessions: No space left on device");
+  EXPECT_EQ(state.endMessage,
+            "recording failed: cannot write /recording/sessions: No space left on device");
   // Killed before it could say anything.
   state = ObserveSessionPod(Pod(R"({"phase": "Running", "containerStatuses": [
     {"name": "recorder", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 137, "reason": "OOMKilled"}}}]})"),
@@ -131,7 +132,8 @@ TEST(RecorderReport, IsOneLineOfJson) {
   EXPECT_FALSE(ParseRecorderReport(""));
   EXPECT_FALSE(ParseRecorderReport("Completed"));
   EXPECT_FALSE(ParseRecorderReport(R"({"digest": "sha256:00"})"));
-  const auto report = ParseRecorderReport(R"({"reason":"stopped","digest":"sha256:00","bytes":12})");
+  const auto report =
+      ParseRecorderReport(R"({"reason":"stopped","digest":"sha256:00","bytes":12})");
   ASSERT_TRUE(report);
   EXPECT_EQ(report->reason, "stopped");
   EXPECT_FALSE(report->lastActivityAt);

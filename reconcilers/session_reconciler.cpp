@@ -119,8 +119,8 @@ ReconcileOutcome SessionReconciler::Reconcile(const std::string& key, const std:
   session.created = ParseTime(Str(Meta(session.object), "creationTimestamp")).value_or(session.now);
   // From the creation, not from the first reconcile: a controller that was down does not
   // lengthen a session.
-  session.expiresAt = session.created +
-                      std::chrono::duration_cast<Timestamp::duration>(session.parsed.spec.ttl);
+  session.expiresAt =
+      session.created + std::chrono::duration_cast<Timestamp::duration>(session.parsed.spec.ttl);
   session.owner = OwnerOf(session.object);
   if (const auto pod = deps_.pods.Get(session.names.podNamespace, session.names.pod)) {
     session.pod = pod->Parse();
@@ -169,8 +169,8 @@ ReconcileOutcome SessionReconciler::Advance(Session& session) {
 
   const auto& spec = session.parsed.spec;
   const auto& names = session.names;
-  const auto pod_state = session.pod.is_null() ? SessionPodState{}
-                                               : ObserveSessionPod(session.pod, session.expiresAt);
+  const auto pod_state =
+      session.pod.is_null() ? SessionPodState{} : ObserveSessionPod(session.pod, session.expiresAt);
   if (pod_state.ended) {
     return End(session, {*pod_state.ended, pod_state.endMessage, pod_state.recorder});
   }
@@ -200,8 +200,8 @@ ReconcileOutcome SessionReconciler::Advance(Session& session) {
     }
     auto& conditions = status["conditions"];
     if (pod_state.running) {
-      SetCondition(conditions, "Ready", true, "PodRunning",
-                   "attach with: " + AttachCommand(names), generation, session.now);
+      SetCondition(conditions, "Ready", true, "PodRunning", "attach with: " + AttachCommand(names),
+                   generation, session.now);
     } else {
       const auto reason = pod_state.waitingReason.empty() ? "PodPending" : pod_state.waitingReason;
       SetCondition(conditions, "Ready", false, reason,
@@ -216,11 +216,11 @@ ReconcileOutcome SessionReconciler::Advance(Session& session) {
       SetCondition(conditions, "Recording", false, "ClaimPending",
                    "waiting for claim " + names.claim + " to be bound", generation, session.now);
     } else {
-      SetCondition(conditions, "Recording", pod_state.running,
-                   pod_state.running ? "Recording" : "PodPending",
-                   fmt::format("recording to {} on volume {}", names.recordingPath,
-                               session.volumeName),
-                   generation, session.now);
+      SetCondition(
+          conditions, "Recording", pod_state.running,
+          pod_state.running ? "Recording" : "PodPending",
+          fmt::format("recording to {} on volume {}", names.recordingPath, session.volumeName),
+          generation, session.now);
     }
   });
   if (!written) {
@@ -306,7 +306,8 @@ std::optional<ReconcileOutcome> SessionReconciler::EnsureClaim(Session& session)
     if (!created && created.error().kind != ErrorKind::kAlreadyExists) {
       if (created.error().kind == ErrorKind::kForbidden ||
           created.error().kind == ErrorKind::kInvalid) {
-        return Fail(session, "ClaimRefused", ApiFailure("creating the recording claim", created.error()));
+        return Fail(session, "ClaimRefused",
+                    ApiFailure("creating the recording claim", created.error()));
       }
       return tl::unexpected(ApiFailure("creating claim " + names.claim, created.error()));
     }
@@ -334,8 +335,9 @@ std::optional<ReconcileOutcome> SessionReconciler::EnsureClaim(Session& session)
   auto patched = deps_.client.Patch(kPersistentVolumes, "", session.volumeName, PatchType::kMerge,
                                     patch.dump(), {.fieldManager = std::string(kFieldManager)});
   if (!patched) {
-    deps_.events.Record(session.object, EventType::kWarning, "VolumeNotRetained", "Record",
-                        ApiFailure("marking volume " + session.volumeName + " Retain", patched.error()));
+    deps_.events.Record(
+        session.object, EventType::kWarning, "VolumeNotRetained", "Record",
+        ApiFailure("marking volume " + session.volumeName + " Retain", patched.error()));
     return tl::unexpected(ApiFailure("patching volume " + session.volumeName, patched.error()));
   }
   deps_.events.Record(session.object, EventType::kNormal, "VolumeRetained", "Record",
@@ -373,10 +375,10 @@ std::optional<ReconcileOutcome> SessionReconciler::EnsurePod(Session& session) {
   spdlog::info("session {}: created pod {}/{}", session.key, session.names.podNamespace,
                session.names.pod);
   if (deps_.metrics != nullptr) deps_.metrics->Started();
-  deps_.events.Record(session.object, EventType::kNormal, "PodCreated", "Create",
-                      fmt::format("created debug pod {}/{}, expires at {}",
-                                  session.names.podNamespace, session.names.pod,
-                                  FormatTime(session.expiresAt)));
+  deps_.events.Record(
+      session.object, EventType::kNormal, "PodCreated", "Create",
+      fmt::format("created debug pod {}/{}, expires at {}", session.names.podNamespace,
+                  session.names.pod, FormatTime(session.expiresAt)));
   return std::nullopt;
 }
 
@@ -419,9 +421,11 @@ ReconcileOutcome SessionReconciler::End(const Session& session, const Ending& en
     return tl::unexpected(ApiFailure("writing the status", written.error()));
   }
   if (!ended_now) return ReconcileResult::Done();
-  const auto type = ending.reason == EndReason::kPodFailed ? EventType::kWarning : EventType::kNormal;
-  deps_.events.Record(session.object, type, std::string(ConditionReasonOf(ending.reason)), "End",
-                      fmt::format("session ended ({}): {}", ToString(ending.reason), ending.message));
+  const auto type =
+      ending.reason == EndReason::kPodFailed ? EventType::kWarning : EventType::kNormal;
+  deps_.events.Record(
+      session.object, type, std::string(ConditionReasonOf(ending.reason)), "End",
+      fmt::format("session ended ({}): {}", ToString(ending.reason), ending.message));
   spdlog::info("session {}: ended ({}): {}", session.key, ToString(ending.reason), ending.message);
   if (deps_.metrics != nullptr) {
     deps_.metrics->Ended(ending.reason, session.now - session.created);
@@ -456,7 +460,8 @@ ReconcileOutcome SessionReconciler::Fail(const Session& session, std::string_vie
   if (!ended_now) return ReconcileResult::Done();
   deps_.events.Record(session.object, EventType::kWarning, reason, "Start", message);
   spdlog::warn("session {}: failed ({}): {}", session.key, reason, message);
-  if (deps_.metrics != nullptr) deps_.metrics->Ended(EndReason::kPodFailed, session.now - session.created);
+  if (deps_.metrics != nullptr)
+    deps_.metrics->Ended(EndReason::kPodFailed, session.now - session.created);
   UpdateActiveGauge();
   return ReconcileResult::Done();
 }
@@ -488,7 +493,8 @@ ReconcileOutcome SessionReconciler::Finalize(const Session& session) {
   if (!Ended(session.phase()) && !Str(session.status(), "podName").empty()) {
     deps_.events.Record(session.object, EventType::kNormal, "Deleted", "End",
                         "session deleted; removing its debug pod");
-    if (deps_.metrics != nullptr) deps_.metrics->Ended(EndReason::kDeleted, session.now - session.created);
+    if (deps_.metrics != nullptr)
+      deps_.metrics->Ended(EndReason::kDeleted, session.now - session.created);
   }
   if (auto deleted = DeletePod(session); !deleted) {
     return tl::unexpected(ApiFailure("deleting the debug pod", deleted.error()));
@@ -496,7 +502,8 @@ ReconcileOutcome SessionReconciler::Finalize(const Session& session) {
   if (!names.temporaryNamespace.empty()) {
     auto deleted = deps_.client.Delete(kNamespaces, "", names.temporaryNamespace);
     if (!deleted && deleted.error().kind != ErrorKind::kNotFound) {
-      return tl::unexpected(ApiFailure("deleting namespace " + names.temporaryNamespace, deleted.error()));
+      return tl::unexpected(
+          ApiFailure("deleting namespace " + names.temporaryNamespace, deleted.error()));
     }
   }
   if (spec.recording && !spec.keepRecordingOnDelete && spec.existingClaim.empty()) {
@@ -506,7 +513,8 @@ ReconcileOutcome SessionReconciler::Finalize(const Session& session) {
       auto patched = deps_.client.Patch(kPersistentVolumes, "", volume, PatchType::kMerge,
                                         patch.dump(), {.fieldManager = std::string(kFieldManager)});
       if (!patched && patched.error().kind != ErrorKind::kNotFound) {
-        return tl::unexpected(ApiFailure("releasing volume " + std::string(volume), patched.error()));
+        return tl::unexpected(
+            ApiFailure("releasing volume " + std::string(volume), patched.error()));
       }
     }
     auto deleted = deps_.client.Delete(kPersistentVolumeClaims, names.podNamespace, names.claim);
@@ -538,8 +546,8 @@ ReconcileOutcome SessionReconciler::Sweep(const std::string& key) {
   }
   for (const auto& ns : CreatedFor(deps_.namespaces, key)) {
     if (Deleting(ns)) continue;
-    auto deleted = deps_.client.Delete(kNamespaces, "", Name(ns),
-                                       {.preconditionUid = std::string(Uid(ns))});
+    auto deleted =
+        deps_.client.Delete(kNamespaces, "", Name(ns), {.preconditionUid = std::string(Uid(ns))});
     if (!deleted && deleted.error().kind != ErrorKind::kNotFound &&
         deleted.error().kind != ErrorKind::kConflict) {
       return tl::unexpected(ApiFailure("deleting orphaned namespace", deleted.error()));

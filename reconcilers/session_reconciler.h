@@ -59,7 +59,8 @@ class SessionReconciler {
   ReconcileOutcome Advance(Session& session);
   ReconcileOutcome End(const Session& session, const Ending& ending);
   // A session that cannot go on for a reason of its own (a spec or a pod the API refused).
-  ReconcileOutcome Fail(const Session& session, std::string_view reason, const std::string& message);
+  ReconcileOutcome Fail(const Session& session, std::string_view reason,
+                        const std::string& message);
 
   // Each step: nullopt to go on, else what the reconcile returns.
   std::optional<ReconcileOutcome> EnsureNamespace(const Session& session);

@@ -27,7 +27,8 @@ void ReadDuration(const nlohmann::json& spec, std::string_view key, Duration fal
   if (auto parsed = ParseDuration(text)) {
     out = *parsed;
   } else {
-    problems.push_back({"spec." + std::string(key), "'" + std::string(text) + "' is not a duration"});
+    problems.push_back(
+        {"spec." + std::string(key), "'" + std::string(text) + "' is not a duration"});
   }
 }
 

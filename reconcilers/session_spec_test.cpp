@@ -13,24 +13,23 @@ using ::testing::IsEmpty;
 
 // As the API server returns it, defaults of the CRD applied.
 nlohmann::json Session(const char* spec, const char* owner = nullptr) {
-  nlohmann::json session = {
-      {"apiVersion", "kdiag.dev/v1alpha1"},
-      {"kind", "TroubleshootSession"},
-      {"metadata",
-       {{"name", "net-debug"},
-        {"namespace", "payments"},
-        {"uid", "9edb2a90-4c1d-4e57-a0c3-5d2f1b7e8a61"},
-        {"generation", 1},
-        {"creationTimestamp", "2026-11-24T03:17:24Z"}}},
-      {"spec", nlohmann::json::parse(spec)}};
+  nlohmann::json session = {{"apiVersion", "kdiag.dev/v1alpha1"},
+                            {"kind", "TroubleshootSession"},
+                            {"metadata",
+                             {{"name", "net-debug"},
+                              {"namespace", "payments"},
+                              {"uid", "9edb2a90-4c1d-4e57-a0c3-5d2f1b7e8a61"},
+                              {"generation", 1},
+                              {"creationTimestamp", "2026-11-24T03:17:24Z"}}},
+                            {"spec", nlohmann::json::parse(spec)}};
   if (owner != nullptr) session["metadata"]["annotations"] = {{"kdiag.dev/owner", owner}};
   return session;
 }
 
 TEST(SessionSpec, FillsTheOperatorsDefaults) {
   const SessionOptions options;
-  const auto parsed =
-      ParseSessionSpec(Session(R"({"ttl": "1h", "recording": {"enabled": true, "keepOnDelete": true}})"), options);
+  const auto parsed = ParseSessionSpec(
+      Session(R"({"ttl": "1h", "recording": {"enabled": true, "keepOnDelete": true}})"), options);
   EXPECT_THAT(parsed.problems, IsEmpty());
   const auto& spec = parsed.spec;
   EXPECT_EQ(spec.image, options.defaultImage);
@@ -88,7 +87,8 @@ TEST(SessionSpec, RefusesAnImageOffTheAllowList) {
   EXPECT_TRUE(ImageAllowed(options, "registry.example.com/debug/tools:1"));
   EXPECT_FALSE(ImageAllowed(options, "docker.io/nicolaka/netshoot:latest"));
   EXPECT_FALSE(ImageAllowed(options, "registry.example.com/other/tools:1"));
-  const auto parsed = ParseSessionSpec(Session(R"({"image": "docker.io/library/busybox:1.36"})"), options);
+  const auto parsed =
+      ParseSessionSpec(Session(R"({"image": "docker.io/library/busybox:1.36"})"), options);
   ASSERT_EQ(parsed.problems.size(), 1U);
   EXPECT_EQ(parsed.problems[0].field, "spec.image");
   EXPECT_THAT(parsed.problems[0].reason, HasSubstr("sessions.allowedImages"));
@@ -111,14 +111,15 @@ TEST(SessionSpec, TheShellMayNotRunAsTheRecorder) {
   const auto parsed = ParseSessionSpec(Session(R"({"runAsUser": 65532})"), {});
   EXPECT_THAT(parsed.problems, ElementsAre(Field(&SpecProblem::field, "spec.runAsUser")));
   // Without a recording there is no recorder to protect.
-  EXPECT_THAT(ParseSessionSpec(Session(R"({"runAsUser": 65532, "recording": {"enabled": false}})"), {})
-                  .problems,
-              IsEmpty());
+  EXPECT_THAT(
+      ParseSessionSpec(Session(R"({"runAsUser": 65532, "recording": {"enabled": false}})"), {})
+          .problems,
+      IsEmpty());
 }
 
 TEST(SessionSpec, KdiagEnvironmentNamesAreReserved) {
-  const auto parsed =
-      ParseSessionSpec(Session(R"({"env": [{"name": "KDIAG_EXPIRES_AT", "value": "9999999999"}]})"), {});
+  const auto parsed = ParseSessionSpec(
+      Session(R"({"env": [{"name": "KDIAG_EXPIRES_AT", "value": "9999999999"}]})"), {});
   EXPECT_THAT(parsed.problems, ElementsAre(Field(&SpecProblem::field, "spec.env")));
   EXPECT_THAT(parsed.spec.env, IsEmpty());
 }

@@ -15,7 +15,7 @@ up)
   kubectl apply -f "$repo/tests/e2e/crds" -f "$repo/tests/e2e/rbac-custom-resources.yaml" >/dev/null
   kubectl wait --for=condition=Established --timeout=30s -f "$repo/tests/e2e/crds" >/dev/null
   # The class of session recordings (config.yaml): volumes that outlive their claims.
-  kubectl apply -f "$repo/tests/e2e/recordings-storageclass.yaml" >/dev/null
+  kubectl apply -f "$repo/hack/local-recordings.yaml" >/dev/null
   free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
   # A real Alertmanager for the global root check's scenarios (root-alert-*).
   am_port=$(free_port)

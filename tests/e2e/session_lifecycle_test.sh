@@ -39,6 +39,8 @@ expires=$(get net '{.status.expiresAt}')
 expect_eq "expiresAt is creation + ttl" \
   "$(date -u -d "$(get net '{.metadata.creationTimestamp}') + 30 minutes" +%FT%TZ)" "$expires"
 [[ -n $started ]] || fail "startedAt is empty"
+expect_eq "the owner, as the admission webhook recorded it" "$(kubectl auth whoami -o jsonpath='{.status.userInfo.username}')" \
+  "$(get net '{.status.owner.username}')"
 expect_eq "shell: non-root" true "$(pod_get "$pod" '{.spec.containers[0].securityContext.runAsNonRoot}')"
 expect_eq "shell: UID from the config default" 1000 "$(pod_get "$pod" '{.spec.containers[0].securityContext.runAsUser}')"
 expect_eq "shell: no privilege escalation" false "$(pod_get "$pod" '{.spec.containers[0].securityContext.allowPrivilegeEscalation}')"
@@ -158,14 +160,14 @@ expect_failure "both a target and a temporary namespace" "mutually exclusive" se
 session fixed "{ttl: 30m, recording: {enabled: false}}"
 expect_failure "the spec is immutable" "spec is immutable" kubectl -n "$ns" patch troubleshootsession fixed --type=merge -p '{"spec":{"ttl":"1h"}}'
 
-log "a spec the controller refuses: an image not on the allow-list"
-session img '{image: "docker.io/library/busybox:1.36", recording: {enabled: false}}' 2>/dev/null || true
-if kubectl -n "$ns" get troubleshootsession img >/dev/null 2>&1; then
-  # Without the admission webhook in the way, the controller refuses it itself.
-  wait_phase img Failed
-  expect_contains "the condition names spec.image" "spec.image" "$(get img '{.status.conditions[?(@.type=="Ready")].message}')"
-  expect_eq "no pod" "" "$(kubectl -n "$ns" get pods -l kdiag.dev/session=img -o name)"
-fi
+log "a spec the controller cannot run: a claim that does not exist"
+session lost '{recording: {claimName: no-such-claim}}'
+wait_phase lost Failed
+expect_eq "the condition says why" "ClaimNotFound" "$(get lost '{.status.conditions[?(@.type=="Ready")].reason}')"
+expect_contains "naming the field" "spec.recording.claimName" "$(get lost '{.status.conditions[?(@.type=="Ready")].message}')"
+expect_eq "no pod" "" "$(kubectl -n "$ns" get pods -l kdiag.dev/session=lost -o name)"
+expect_contains "a Warning Event" "no-such-claim" \
+  "$(kubectl -n "$ns" get events --field-selector involvedObject.name=lost,type=Warning -o jsonpath='{.items[*].message}')"
 
 log "metrics"
 metrics=$(curl -sf "http://127.0.0.1:$(cat "$KDIAG_BUILD_DIR/e2e-controller/port")/metrics")

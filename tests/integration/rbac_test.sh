@@ -41,8 +41,10 @@ allowed update leases.coordination.k8s.io/kdiag-controller -n kdiag-system
 # What sessions create.
 allowed create pods -n default
 allowed create persistentvolumeclaims -n default
-allowed create pods --subresource=exec -n default
+allowed delete pods -n default
 allowed create namespaces
+allowed patch persistentvolumes
+allowed update troubleshootsessions.kdiag.dev --subresource=finalizers -n default
 allowed create subjectaccessreviews.authorization.k8s.io
 allowed create tokenreviews.authentication.k8s.io
 
@@ -56,6 +58,7 @@ expect_eq "the shipped base grants no access to Secrets" "" \
 
 # Nothing more.
 denied update pods -n default
+denied create pods --subresource=exec -n default
 denied delete deployments.apps -n default
 denied create deployments.apps -n default
 denied update nodes
