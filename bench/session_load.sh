@@ -10,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=${1:-100}
 export KDIAG_BUILD_DIR=$(realpath "${BUILD_DIR:-build/default}")
 export KDIAG_CLUSTER=bench
+# A controller of the benchmark's own, beside any the tests run from the same build.
+export KDIAG_E2E_STATE=$KDIAG_BUILD_DIR/bench-controller
 hack/cluster.sh up >/dev/null
 eval "$(hack/cluster.sh env)"
 cmake --build "$KDIAG_BUILD_DIR" --target session_load_bench kdiag-controller >/dev/null
@@ -21,7 +23,7 @@ sed -E "s/^  (maxPerNamespace|maxPerUser): .*/  \1: $((runs + 10))/" tests/e2e/c
 KDIAG_E2E_CONFIG=$config tests/e2e/controller.sh up >/dev/null
 trap 'tests/e2e/controller.sh down >/dev/null; rm -f "$config"' EXIT
 kubectl create namespace bench-sessions --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-controller=$(cat "$KDIAG_BUILD_DIR/e2e-controller/pid")
+controller=$(cat "$KDIAG_E2E_STATE/pid")
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$controller/stat"; }
 cpu_before=$(cpu_seconds)
 "$KDIAG_BUILD_DIR/bench/session_load_bench" bench-sessions "$runs"

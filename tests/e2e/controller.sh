@@ -5,7 +5,8 @@
 # sources it polls: a real Alertmanager, a status page and a probed endpoint.
 source "$(dirname "$0")/../lib.sh"
 
-state=${KDIAG_BUILD_DIR:?}/e2e-controller
+# KDIAG_E2E_STATE: where its files go, for a controller beside the tests' own (a benchmark's).
+state=${KDIAG_E2E_STATE:-${KDIAG_BUILD_DIR:?}/e2e-controller}
 mkdir -p "$state"
 case ${1:?up or down} in
 up)
