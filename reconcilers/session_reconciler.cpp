@@ -95,8 +95,8 @@ struct SessionReconciler::Session {
   nlohmann::json pod;  // null while there is none
   std::string volumeName;
 
-  const nlohmann::json& status() const { return Obj(object, "status"); }
-  std::string_view phase() const { return Str(status(), "phase"); }
+  const nlohmann::json& Status() const { return Obj(object, "status"); }
+  std::string_view Phase() const { return Str(Status(), "phase"); }
 };
 
 SessionReconciler::SessionReconciler(SessionReconcilerDeps deps, SessionOptions options)
@@ -137,7 +137,7 @@ ReconcileOutcome SessionReconciler::Reconcile(const std::string& key, const std:
   }
 
   if (Deleting(session.object)) return Finalize(session);
-  if (Ended(session.phase())) return AfterEnd(session);
+  if (Ended(session.Phase())) return AfterEnd(session);
   return Advance(session);
 }
 
@@ -178,7 +178,7 @@ ReconcileOutcome SessionReconciler::Advance(Session& session) {
     return End(session, {EndReason::kDeleted, "the debug pod was deleted", pod_state.recorder});
   }
 
-  const bool first_run = pod_state.running && Str(session.status(), "startedAt").empty();
+  const bool first_run = pod_state.running && Str(session.Status(), "startedAt").empty();
   const int64_t generation = Int(Meta(session.object), "generation");
   auto written = WriteStatus(session, [&](nlohmann::json& status, const nlohmann::json&) {
     // Our cache lagged behind an ending another reconcile wrote: it stands.
@@ -318,7 +318,7 @@ std::optional<ReconcileOutcome> SessionReconciler::EnsureClaim(Session& session)
   }
 
   session.volumeName = Str(Obj(claim, "spec"), "volumeName");
-  if (session.volumeName.empty() || !Str(session.status(), "volumeName").empty()) {
+  if (session.volumeName.empty() || !Str(session.Status(), "volumeName").empty()) {
     return std::nullopt;
   }
   // Newly bound: the volume outlives the claim whatever its class says, and names its session.
@@ -348,7 +348,7 @@ std::optional<ReconcileOutcome> SessionReconciler::EnsureClaim(Session& session)
 
 std::optional<ReconcileOutcome> SessionReconciler::EnsurePod(Session& session) {
   if (!session.pod.is_null()) return std::nullopt;
-  if (!Str(session.status(), "startedAt").empty()) {
+  if (!Str(session.Status(), "startedAt").empty()) {
     // It ran, and is gone: someone deleted it (or its node went).
     return End(session, {EndReason::kDeleted, "the debug pod was deleted", std::nullopt});
   }
@@ -460,8 +460,9 @@ ReconcileOutcome SessionReconciler::Fail(const Session& session, std::string_vie
   if (!ended_now) return ReconcileResult::Done();
   deps_.events.Record(session.object, EventType::kWarning, reason, "Start", message);
   spdlog::warn("session {}: failed ({}): {}", session.key, reason, message);
-  if (deps_.metrics != nullptr)
+  if (deps_.metrics != nullptr) {
     deps_.metrics->Ended(EndReason::kPodFailed, session.now - session.created);
+  }
   UpdateActiveGauge();
   return ReconcileResult::Done();
 }
@@ -472,7 +473,7 @@ ReconcileOutcome SessionReconciler::AfterEnd(const Session& session) {
   if (session.pod.is_null()) return ReconcileResult::Done();
   const auto state = ObserveSessionPod(session.pod, session.expiresAt);
   if (state.recorder && !state.recorder->digest.empty() &&
-      Str(session.status(), "recordingDigest").empty()) {
+      Str(session.Status(), "recordingDigest").empty()) {
     auto written = WriteStatus(session, [&](nlohmann::json& status, const nlohmann::json&) {
       SetRecorderFields(status, *state.recorder);
     });
@@ -490,11 +491,12 @@ ReconcileOutcome SessionReconciler::AfterEnd(const Session& session) {
 ReconcileOutcome SessionReconciler::Finalize(const Session& session) {
   const auto& names = session.names;
   const auto& spec = session.parsed.spec;
-  if (!Ended(session.phase()) && !Str(session.status(), "podName").empty()) {
+  if (!Ended(session.Phase()) && !Str(session.Status(), "podName").empty()) {
     deps_.events.Record(session.object, EventType::kNormal, "Deleted", "End",
                         "session deleted; removing its debug pod");
-    if (deps_.metrics != nullptr)
+    if (deps_.metrics != nullptr) {
       deps_.metrics->Ended(EndReason::kDeleted, session.now - session.created);
+    }
   }
   if (auto deleted = DeletePod(session); !deleted) {
     return tl::unexpected(ApiFailure("deleting the debug pod", deleted.error()));
@@ -508,7 +510,7 @@ ReconcileOutcome SessionReconciler::Finalize(const Session& session) {
   }
   if (spec.recording && !spec.keepRecordingOnDelete && spec.existingClaim.empty()) {
     // Asked to drop the recording: the volume goes with its claim.
-    if (const auto volume = Str(session.status(), "volumeName"); !volume.empty()) {
+    if (const auto volume = Str(session.Status(), "volumeName"); !volume.empty()) {
       const nlohmann::json patch = {{"spec", {{"persistentVolumeReclaimPolicy", "Delete"}}}};
       auto patched = deps_.client.Patch(kPersistentVolumes, "", volume, PatchType::kMerge,
                                         patch.dump(), {.fieldManager = std::string(kFieldManager)});
