@@ -10,7 +10,8 @@ metadata: {name: probe, annotations: {kdiag.dev/rerun: "$attempt"}}
 spec: {}
 YAML
   kubectl -n "$ns" wait --for=jsonpath='{.status.observedRerun}'="$attempt" diagnosis/probe --timeout=10s >/dev/null || true
-  [[ $(kubectl -n "$ns" get diagnosis probe -o jsonpath='{.status.summary.critical}{.status.summary.warning}') != 00 ]] && break
+  # KD0112 itself: another root finding of the moment must not end the wait early.
+  [[ $(kubectl -n "$ns" get diagnosis probe -o jsonpath='{.status.findings[*].code}') == *KD0112* ]] && break
   sleep 1
 done
 kubectl -n "$ns" delete diagnosis probe >/dev/null
