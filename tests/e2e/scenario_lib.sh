@@ -222,6 +222,17 @@ YAML
   fail "the pod of kube-system/$1 did not start"
 }
 
+# TroubleshootSessions of the session tests, in $ns.
+session() { # name spec-yaml
+  kubectl -n "$ns" apply -f - >/dev/null <<YAML
+apiVersion: kdiag.dev/v1alpha1
+kind: TroubleshootSession
+metadata: {name: $1}
+spec: $2
+YAML
+}
+session_get() { kubectl -n "$ns" get troubleshootsession "$1" -o jsonpath="$2"; }
+
 # Volumes of the session recordings' class, as a static provisioner would offer them; removed
 # when the test ends (the retained ones too: their recordings are test data).
 session_volumes() { # count

@@ -10,37 +10,28 @@ create_namespace session
 # The pod must pass Pod Security "restricted" to be admitted at all.
 kubectl label namespace "$ns" pod-security.kubernetes.io/enforce=restricted >/dev/null
 session_volumes 6
-get() { kubectl -n "$ns" get troubleshootsession "$1" -o jsonpath="$2"; }
 pod_get() { kubectl -n "${3:-$ns}" get pod "$1" -o jsonpath="$2"; }
 wait_phase() { # session phase
   kubectl -n "$ns" wait --for=jsonpath='{.status.phase}'="$2" "troubleshootsession/$1" --timeout=30s >/dev/null ||
-    fail "session $1 did not reach $2: $(get "$1" '{.status}')"
-}
-session() { # name spec-yaml
-  kubectl -n "$ns" apply -f - >/dev/null <<YAML
-apiVersion: kdiag.dev/v1alpha1
-kind: TroubleshootSession
-metadata: {name: $1}
-spec: $2
-YAML
+    fail "session $1 did not reach $2: $(session_get "$1" '{.status}')"
 }
 
 log "a recorded session: namespace, claim, restricted pod, status"
 session net '{ttl: 30m, idleTimeout: 10m, purpose: "INC-4711 payments", env: [{name: TARGET, value: db.internal}]}'
 wait_phase net Running
-pod=$(get net '{.status.podName}')
+pod=$(session_get net '{.status.podName}')
 expect_eq "status names the pod" net-debug "$pod"
-expect_eq "attach command" "kubectl attach -it -n $ns net-debug -c shell" "$(get net '{.status.attachCommand}')"
-expect_eq "Ready condition" True "$(get net '{.status.conditions[?(@.type=="Ready")].status}')"
-expect_eq "claim in status" net-recording "$(get net '{.status.claimName}')"
-expect_contains "recording path names the session" "/sessions/$ns/net-" "$(get net '{.status.recordingPath}')"
-started=$(get net '{.status.startedAt}')
-expires=$(get net '{.status.expiresAt}')
+expect_eq "attach command" "kubectl attach -it -n $ns net-debug -c shell" "$(session_get net '{.status.attachCommand}')"
+expect_eq "Ready condition" True "$(session_get net '{.status.conditions[?(@.type=="Ready")].status}')"
+expect_eq "claim in status" net-recording "$(session_get net '{.status.claimName}')"
+expect_contains "recording path names the session" "/sessions/$ns/net-" "$(session_get net '{.status.recordingPath}')"
+started=$(session_get net '{.status.startedAt}')
+expires=$(session_get net '{.status.expiresAt}')
 expect_eq "expiresAt is creation + ttl" \
-  "$(date -u -d "$(get net '{.metadata.creationTimestamp}') + 30 minutes" +%FT%TZ)" "$expires"
+  "$(date -u -d "$(session_get net '{.metadata.creationTimestamp}') + 30 minutes" +%FT%TZ)" "$expires"
 [[ -n $started ]] || fail "startedAt is empty"
 expect_eq "the owner, as the admission webhook recorded it" "$(kubectl auth whoami -o jsonpath='{.status.userInfo.username}')" \
-  "$(get net '{.status.owner.username}')"
+  "$(session_get net '{.status.owner.username}')"
 expect_eq "shell: non-root" true "$(pod_get "$pod" '{.spec.containers[0].securityContext.runAsNonRoot}')"
 expect_eq "shell: UID from the config default" 1000 "$(pod_get "$pod" '{.spec.containers[0].securityContext.runAsUser}')"
 expect_eq "shell: no privilege escalation" false "$(pod_get "$pod" '{.spec.containers[0].securityContext.allowPrivilegeEscalation}')"
@@ -59,15 +50,15 @@ expect_eq "the recorder runs under its own UID" "recorder 65532" \
   "$(pod_get "$pod" '{.spec.containers[1].name} {.spec.containers[1].securityContext.runAsUser}')"
 expect_eq "only the recorder mounts the claim" "recording" \
   "$(pod_get "$pod" '{.spec.containers[1].volumeMounts[?(@.mountPath=="/recording")].name}{.spec.containers[0].volumeMounts[?(@.mountPath=="/recording")].name}')"
-expect_eq "pod labelled with the session" "$(get net '{.metadata.uid}')" "$(pod_get "$pod" '{.metadata.labels.kdiag\.dev/session-uid}')"
+expect_eq "pod labelled with the session" "$(session_get net '{.metadata.uid}')" "$(pod_get "$pod" '{.metadata.labels.kdiag\.dev/session-uid}')"
 expect_eq "pod annotated with the purpose" "INC-4711 payments" "$(pod_get "$pod" '{.metadata.annotations.kdiag\.dev/purpose}')"
 kubectl -n "$ns" wait --for=jsonpath='{.status.volumeName}' troubleshootsession/net --timeout=30s >/dev/null ||
   fail "the bound volume is not in the status"
-volume=$(get net '{.status.volumeName}')
+volume=$(session_get net '{.status.volumeName}')
 expect_eq "the claim is bound to it" "$volume" "$(kubectl -n "$ns" get pvc net-recording -o jsonpath='{.spec.volumeName}')"
 expect_eq "the volume is retained" Retain "$(kubectl get pv "$volume" -o jsonpath='{.spec.persistentVolumeReclaimPolicy}')"
 expect_eq "the volume names its session" "$ns/net" "$(kubectl get pv "$volume" -o jsonpath='{.metadata.annotations.kdiag\.dev/session}')"
-expect_eq "Recording condition" True "$(get net '{.status.conditions[?(@.type=="Recording")].status}')"
+expect_eq "Recording condition" True "$(session_get net '{.status.conditions[?(@.type=="Recording")].status}')"
 expect_contains "a PodCreated Event" "created debug pod $ns/net-debug" \
   "$(kubectl -n "$ns" get events --field-selector involvedObject.name=net,reason=PodCreated -o jsonpath='{.items[*].message}')"
 
@@ -75,26 +66,26 @@ log "the TTL ends a session: pod deleted, claim and volume kept"
 session short '{ttl: 4s}'
 wait_phase short Running
 short_volume=""
-for _ in $(seq 50); do short_volume=$(get short '{.status.volumeName}'); [[ -n $short_volume ]] && break; sleep 0.2; done
+for _ in $(seq 50); do short_volume=$(session_get short '{.status.volumeName}'); [[ -n $short_volume ]] && break; sleep 0.2; done
 wait_phase short Expired
-expect_eq "terminationReason" ttl "$(get short '{.status.terminationReason}')"
+expect_eq "terminationReason" ttl "$(session_get short '{.status.terminationReason}')"
 expect_eq "Ready=False TTLExpired" "False TTLExpired" \
-  "$(get short '{.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].reason}')"
+  "$(session_get short '{.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].reason}')"
 expect_success "the pod is gone" kubectl -n "$ns" wait --for=delete pod/short-debug --timeout=30s
 expect_eq "the claim stays" Bound "$(kubectl -n "$ns" get pvc short-recording -o jsonpath='{.status.phase}')"
-expect_eq "the status keeps the recording location" short-recording "$(get short '{.status.claimName}')"
+expect_eq "the status keeps the recording location" short-recording "$(session_get short '{.status.claimName}')"
 [[ -n $short_volume ]] && expect_eq "the volume stays" Retain \
   "$(kubectl get pv "$short_volume" -o jsonpath='{.spec.persistentVolumeReclaimPolicy}')"
 
 log "a temporary namespace, removed with its session"
 session temp '{temporaryNamespace: true, nodeName: kwok-node-0, recording: {enabled: false}}'
 wait_phase temp Running
-temp_ns=$(get temp '{.status.namespace}')
+temp_ns=$(session_get temp '{.status.namespace}')
 expect_eq "the pod runs in a namespace of its own" "tss-$ns-temp" "$temp_ns"
 expect_eq "on the node asked for" kwok-node-0 "$(pod_get temp-debug '{.spec.nodeName}' "$temp_ns")"
 expect_eq "tolerating its taints" Exists "$(pod_get temp-debug '{.spec.tolerations[0].operator}' "$temp_ns")"
 expect_eq "Recording=False RecordingDisabled" "False RecordingDisabled" \
-  "$(get temp '{.status.conditions[?(@.type=="Recording")].status} {.status.conditions[?(@.type=="Recording")].reason}')"
+  "$(session_get temp '{.status.conditions[?(@.type=="Recording")].status} {.status.conditions[?(@.type=="Recording")].reason}')"
 expect_success "deleting the session completes" kubectl -n "$ns" delete troubleshootsession temp --timeout=30s
 expect_success "the temporary namespace goes" kubectl wait --for=delete "namespace/$temp_ns" --timeout=60s
 
@@ -107,7 +98,7 @@ session drop '{recording: {keepOnDelete: false}}'
 wait_phase drop Running
 kubectl -n "$ns" wait --for=jsonpath='{.status.volumeName}' troubleshootsession/drop --timeout=30s >/dev/null ||
   fail "drop: no volume bound"
-drop_volume=$(get drop '{.status.volumeName}')
+drop_volume=$(session_get drop '{.status.volumeName}')
 kubectl -n "$ns" delete troubleshootsession drop --timeout=30s >/dev/null || fail "deleting drop did not complete"
 expect_success "keepOnDelete: false drops the claim" kubectl -n "$ns" wait --for=delete pvc/drop-recording --timeout=30s
 expect_eq "and gives the volume back to its class's policy" Delete \
@@ -125,23 +116,23 @@ session idle '{ttl: 30m}'
 wait_phase idle Running
 set_pod_status idle-debug "{\"status\":{\"containerStatuses\":[$(recorder_done idle $digest),$(shell_state '{"running":{"startedAt":"2026-11-24T03:00:00Z"}}')]}}"
 wait_phase idle Expired
-expect_eq "idle: reason" idle "$(get idle '{.status.terminationReason}')"
-expect_eq "idle: the recording's digest" "$digest" "$(get idle '{.status.recordingDigest}')"
-expect_eq "idle: last activity" 2026-11-24T03:04:05Z "$(get idle '{.status.lastActivityAt}')"
+expect_eq "idle: reason" idle "$(session_get idle '{.status.terminationReason}')"
+expect_eq "idle: the recording's digest" "$digest" "$(session_get idle '{.status.recordingDigest}')"
+expect_eq "idle: last activity" 2026-11-24T03:04:05Z "$(session_get idle '{.status.lastActivityAt}')"
 expect_success "idle: the pod is deleted" kubectl -n "$ns" wait --for=delete pod/idle-debug --timeout=30s
 
 session bye '{ttl: 30m}'
 wait_phase bye Running
 set_pod_status bye-debug "{\"status\":{\"phase\":\"Succeeded\",\"containerStatuses\":[$(recorder_done exited $digest),$(shell_state '{"terminated":{"exitCode":0,"reason":"Completed","startedAt":"2026-11-24T03:00:00Z","finishedAt":"2026-11-24T03:10:00Z"}}')]}}"
 wait_phase bye Terminated
-expect_eq "exit: reason" exited "$(get bye '{.status.terminationReason}')"
+expect_eq "exit: reason" exited "$(session_get bye '{.status.terminationReason}')"
 
 session broken '{ttl: 30m, recording: {enabled: false}}'
 wait_phase broken Running
 set_pod_status broken-debug "{\"status\":{\"phase\":\"Failed\",\"containerStatuses\":[$(shell_state '{"terminated":{"exitCode":127,"reason":"Error","message":"sh: 1: script: not found","startedAt":"2026-11-24T03:00:00Z","finishedAt":"2026-11-24T03:00:01Z"}}')]}}"
 wait_phase broken Failed
-expect_eq "failure: reason" pod-failed "$(get broken '{.status.terminationReason}')"
-expect_contains "failure: the condition says why" "exit code 127" "$(get broken '{.status.conditions[?(@.type=="Ready")].message}')"
+expect_eq "failure: reason" pod-failed "$(session_get broken '{.status.terminationReason}')"
+expect_contains "failure: the condition says why" "exit code 127" "$(session_get broken '{.status.conditions[?(@.type=="Ready")].message}')"
 expect_contains "failure: a Warning Event" "exit code 127" \
   "$(kubectl -n "$ns" get events --field-selector involvedObject.name=broken,type=Warning -o jsonpath='{.items[*].message}')"
 
@@ -149,7 +140,7 @@ session gone '{ttl: 30m, recording: {enabled: false}}'
 wait_phase gone Running
 kubectl -n "$ns" delete pod gone-debug --wait=false >/dev/null
 wait_phase gone Terminated
-expect_eq "a deleted pod ends the session" deleted "$(get gone '{.status.terminationReason}')"
+expect_eq "a deleted pod ends the session" deleted "$(session_get gone '{.status.terminationReason}')"
 expect_eq "and is not created again" "" "$(kubectl -n "$ns" get pods -l "kdiag.dev/session=gone" -o jsonpath='{.items[?(@.metadata.deletionTimestamp=="")].metadata.name}')"
 
 log "specs the API server refuses"
@@ -163,8 +154,8 @@ expect_failure "the spec is immutable" "spec is immutable" kubectl -n "$ns" patc
 log "a spec the controller cannot run: a claim that does not exist"
 session lost '{recording: {claimName: no-such-claim}}'
 wait_phase lost Failed
-expect_eq "the condition says why" "ClaimNotFound" "$(get lost '{.status.conditions[?(@.type=="Ready")].reason}')"
-expect_contains "naming the field" "spec.recording.claimName" "$(get lost '{.status.conditions[?(@.type=="Ready")].message}')"
+expect_eq "the condition says why" "ClaimNotFound" "$(session_get lost '{.status.conditions[?(@.type=="Ready")].reason}')"
+expect_contains "naming the field" "spec.recording.claimName" "$(session_get lost '{.status.conditions[?(@.type=="Ready")].message}')"
 expect_eq "no pod" "" "$(kubectl -n "$ns" get pods -l kdiag.dev/session=lost -o name)"
 expect_contains "a Warning Event" "no-such-claim" \
   "$(kubectl -n "$ns" get events --field-selector involvedObject.name=lost,type=Warning -o jsonpath='{.items[*].message}')"

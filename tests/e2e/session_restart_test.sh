@@ -11,15 +11,6 @@ home=$ns
 create_namespace restart-target
 target=$ns
 ns=$home
-get() { kubectl -n "$ns" get troubleshootsession "$1" -o jsonpath="$2"; }
-session() { # name spec-yaml
-  kubectl -n "$ns" apply -f - >/dev/null <<YAML
-apiVersion: kdiag.dev/v1alpha1
-kind: TroubleshootSession
-metadata: {name: $1}
-spec: $2
-YAML
-}
 state=$KDIAG_BUILD_DIR/e2e-controller
 # Whatever happens, the other tests find a controller running afterwards.
 on_exit 'kill -0 "$(cat "$state/pid" 2>/dev/null)" 2>/dev/null || "$repo/tests/e2e/controller.sh" up >/dev/null'
@@ -31,7 +22,7 @@ for s in survivor orphan; do
     fail "$s did not run"
 done
 pod_uid=$(kubectl -n "$ns" get pod survivor-debug -o jsonpath='{.metadata.uid}')
-expires=$(get survivor '{.status.expiresAt}')
+expires=$(session_get survivor '{.status.expiresAt}')
 
 log "the controller is killed"
 kill -9 "$(cat "$state/pid")"
@@ -48,12 +39,12 @@ expect_success "the orphaned pod is swept" kubectl -n "$target" wait --for=delet
 expect_eq "the running session keeps its pod" "$pod_uid" \
   "$(kubectl -n "$ns" get pod survivor-debug -o jsonpath='{.metadata.uid}')"
 expect_eq "no duplicate pod" 1 "$(kubectl -n "$ns" get pods -l kdiag.dev/session=survivor -o name | wc -l)"
-expect_eq "still Running" Running "$(get survivor '{.status.phase}')"
-expect_eq "expiry unchanged" "$expires" "$(get survivor '{.status.expiresAt}')"
+expect_eq "still Running" Running "$(session_get survivor '{.status.phase}')"
+expect_eq "expiry unchanged" "$expires" "$(session_get survivor '{.status.expiresAt}')"
 kubectl -n "$ns" wait --for=jsonpath='{.status.phase}'=Expired troubleshootsession/survivor --timeout=40s >/dev/null ||
-  fail "the session did not expire after the restart: $(get survivor '{.status}')"
-expect_eq "expired by its TTL" ttl "$(get survivor '{.status.terminationReason}')"
-ended=$(get survivor '{.status.endedAt}')
+  fail "the session did not expire after the restart: $(session_get survivor '{.status}')"
+expect_eq "expired by its TTL" ttl "$(session_get survivor '{.status.terminationReason}')"
+ended=$(session_get survivor '{.status.endedAt}')
 (($(date -d "$ended" +%s) - $(date -d "$expires" +%s) <= 5)) || fail "ended at $ended, well after $expires"
 expect_success "its pod is gone" kubectl -n "$ns" wait --for=delete pod/survivor-debug --timeout=30s
 finish
