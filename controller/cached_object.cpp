@@ -10,6 +10,12 @@ std::string ObjectKey(std::string_view ns, std::string_view name) {
   return key;
 }
 
+std::pair<std::string, std::string> SplitObjectKey(std::string_view key) {
+  const size_t slash = key.find('/');
+  if (slash == std::string_view::npos) return {"", std::string(key)};
+  return {std::string(key.substr(0, slash)), std::string(key.substr(slash + 1))};
+}
+
 std::string CachedObject::Key() const { return ObjectKey(ns(), name()); }
 
 std::string CachedObject::Json() const {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "controller/object_compression.h"
@@ -94,5 +95,7 @@ using CachedObjectPtr = std::shared_ptr<const CachedObject>;
 
 // The queue key of a namespaced or cluster-scoped object.
 std::string ObjectKey(std::string_view ns, std::string_view name);
+// Its namespace (empty for a cluster-scoped object) and name.
+std::pair<std::string, std::string> SplitObjectKey(std::string_view key);
 
 }  // namespace kdiag

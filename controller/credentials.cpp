@@ -1,7 +1,6 @@
 #include "controller/credentials.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
@@ -12,13 +11,15 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <iomanip>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <system_error>
+
+#include "controller/base64.h"
+#include "controller/file_text.h"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -43,13 +44,7 @@ class StaticCredential final : public CredentialSource {
 };
 
 std::string BasicAuthorization(const std::string& user, const std::string& password) {
-  const std::string plain = user + ":" + password;
-  std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                                reinterpret_cast<const unsigned char*>(plain.data()),
-                                static_cast<int>(plain.size()));
-  encoded.resize(static_cast<size_t>(n));
-  return "Basic " + encoded;
+  return "Basic " + EncodeBase64(user + ":" + password);
 }
 
 // A bearer token read from a file that its issuer rewrites (projected ServiceAccount tokens).
@@ -77,11 +72,9 @@ class TokenFileCredential final : public CredentialSource {
  private:
   void Refresh(std::chrono::steady_clock::time_point now) {
     read_at_ = now;
-    std::ifstream file(path_);
-    std::stringstream text;
-    text << file.rdbuf();
-    auto token = Trim(text.str());
-    if (!file || token.empty()) {
+    const auto text = ReadFileText(path_);
+    auto token = text ? Trim(*text) : std::string();
+    if (token.empty()) {
       // Keep the last good token: the file may be between writes.
       spdlog::warn("cannot read the token file {}; keeping the previous token", path_);
       return;

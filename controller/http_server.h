@@ -1,4 +1,5 @@
-// The operator's HTTP endpoint: probes, metrics and, later, the report API share one listener.
+// The operator's HTTP endpoints: probes, metrics and, later, the report API share one listener;
+// the admission webhook has one of its own over TLS (controller/webhook_server.h).
 #pragma once
 
 #include <httplib.h>
@@ -16,13 +17,15 @@ namespace kdiag {
 
 class HttpServer {
  public:
-  HttpServer();
+  // server: plain HTTP by default; an httplib::SSLServer for HTTPS (the admission webhook).
+  explicit HttpServer(
+      std::unique_ptr<httplib::Server> server = std::make_unique<httplib::Server>());
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Routes are registered before Start().
-  httplib::Server& routes() { return server_; }
+  httplib::Server& routes() { return *server_; }
 
   // Binds "host:port" (port 0 picks a free one) and serves on a background thread.
   // Throws std::runtime_error naming the address when it cannot bind.
@@ -32,7 +35,7 @@ class HttpServer {
   int port() const { return port_; }
 
  private:
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::atomic<bool> listen_returned_ = false;
   int port_ = 0;

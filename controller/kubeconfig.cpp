@@ -1,38 +1,20 @@
 #include "controller/kubeconfig.h"
 
-#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "controller/base64.h"
+#include "controller/file_text.h"
 
 namespace kdiag {
 namespace {
 
 std::string ReadFile(const std::string& path, const std::string& what) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw KubeconfigError(what + ": cannot read " + path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-std::optional<std::string> DecodeBase64(std::string text) {
-  std::erase_if(text, [](char c) { return c == '\n' || c == '\r' || c == ' '; });
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the padding as output bytes.
-  size_t size = static_cast<size_t>(n);
-  if (!text.empty() && text.back() == '=') --size;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
-  out.resize(size);
-  return out;
+  auto text = ReadFileText(path);
+  if (!text) throw KubeconfigError(what + ": cannot read " + path);
+  return std::move(*text);
 }
 
 // Reads the fields of one kubeconfig section, naming them in errors.
@@ -240,9 +222,9 @@ ClusterConfig InClusterConfig(const std::map<std::string, std::string>& environm
   config.tokenFile = root + "/token";
   ReadFile(config.tokenFile, "in-cluster ServiceAccount token");
   config.caPem = ReadFile(root + "/ca.crt", "in-cluster CA");
-  std::ifstream ns(root + "/namespace");
-  std::string name;
-  if (ns >> name) config.defaultNamespace = name;
+  if (const auto ns = ReadFileText(root + "/namespace")) {
+    config.defaultNamespace = ns->substr(0, ns->find_first_of(" \t\r\n"));
+  }
   return config;
 }
 

@@ -7,14 +7,12 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
-#include <system_error>
 
+#include "controller/base64.h"
+#include "controller/file_text.h"
 #include "controller/http_server.h"
 #include "controller/metrics.h"
 
@@ -56,14 +54,11 @@ std::string OpenSslError() {
 
 // The file's bytes, or an error naming it.
 tl::expected<std::string, std::string> ReadFile(const std::string& path, std::string_view what) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
+  auto text = ReadFileText(path);
+  if (!text)
     return tl::unexpected("cannot read the " + std::string(what) + " " + path + ": " +
-                          std::generic_category().message(errno));
-  }
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
+                          text.error());
+  return text;
 }
 
 std::unique_ptr<BIO, BioFree> MemoryBio(const std::string& pem) {
@@ -264,15 +259,6 @@ std::string_view StatusReason(int code) {
   }
 }
 
-std::string Base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(data.data()),
-                                      static_cast<int>(data.size()));
-  out.resize(static_cast<size_t>(written));
-  return out;
-}
-
 std::string EscapeRegex(const std::string& text) {
   std::string out;
   for (const char c : text) {
@@ -363,7 +349,7 @@ nlohmann::json AdmissionReviewResponse(std::string_view uid, const AdmissionResp
     out["status"] = std::move(status);
   } else if (response.patch.is_array() && !response.patch.empty()) {
     out["patchType"] = "JSONPatch";
-    out["patch"] = Base64(response.patch.dump());
+    out["patch"] = EncodeBase64(response.patch.dump());
   }
   return {{"apiVersion", kAdmissionApiVersion},
           {"kind", "AdmissionReview"},
@@ -385,26 +371,21 @@ WebhookServer::WebhookServer(WebhookServerOptions options)
     : options_(std::move(options)),
       certificate_(std::make_unique<ServingCertificate>(options_.certFile, options_.keyFile,
                                                         options_.certCheckInterval)) {
-  server_ = std::make_unique<httplib::SSLServer>([this](SSL_CTX& context) {
+  auto tls = std::make_unique<httplib::SSLServer>([this](SSL_CTX& context) {
     SSL_CTX_set_min_proto_version(&context, TLS1_2_VERSION);
     SSL_CTX_set_options(&context, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                       SSL_OP_CIPHER_SERVER_PREFERENCE);
     SSL_CTX_set_cert_cb(&context, &ServingCertificate::Install, certificate_.get());
     return true;
   });
-  if (!server_->is_valid()) {
+  if (!tls->is_valid()) {
     throw std::runtime_error("cannot set up TLS for the webhook server: " + OpenSslError());
   }
-  server_->set_keep_alive_max_count(100);
-  // Answers are small: without this, Nagle's algorithm meets the API server's delayed ACKs and
-  // each review waits about 40 ms.
-  server_->set_tcp_nodelay(true);
-  server_->set_read_timeout(10, 0);
-  server_->set_write_timeout(10, 0);
   // An AdmissionReview carries the object twice (object and oldObject), each up to the API
   // server's 3 MiB request limit.
-  server_->set_payload_max_length(size_t{16} << 20U);
-  server_->set_exception_handler(
+  tls->set_payload_max_length(size_t{16} << 20U);
+  server_ = std::make_unique<HttpServer>(std::move(tls));
+  server_->routes().set_exception_handler(
       [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
         std::string what = "unknown error";
         try {
@@ -445,10 +426,10 @@ void WebhookServer::Handle(const std::string& path, AdmissionHandler handler) {
   }
   const Route& served = *route;
   routes_[path] = std::move(route);
-  server_->Post(EscapeRegex(path),
-                [this, &served](const httplib::Request& request, httplib::Response& response) {
-                  Serve(served, request, response);
-                });
+  server_->routes().Post(EscapeRegex(path), [this, &served](const httplib::Request& request,
+                                                            httplib::Response& response) {
+    Serve(served, request, response);
+  });
 }
 
 void WebhookServer::Serve(const Route& route, const httplib::Request& request,
@@ -497,23 +478,10 @@ void WebhookServer::Serve(const Route& route, const httplib::Request& request,
 }
 
 void WebhookServer::Start() {
-  const auto [host, port] = SplitHostPort(options_.address);
-  port_ =
-      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ < 0) throw std::runtime_error("cannot listen on " + options_.address);
-  thread_ = std::thread([this] {
-    server_->listen_after_bind();
-    listenReturned_ = true;
-  });
-  // A stop() before the accept loop runs would be lost, and the loop would never end.
-  while (!server_->is_running() && !listenReturned_) std::this_thread::yield();
-  spdlog::info("serving admission webhooks on https://{}:{}", host, port_);
+  server_->Start(options_.address);
+  spdlog::info("admission webhooks served over TLS on port {}", server_->port());
 }
 
-void WebhookServer::Stop() {
-  if (!thread_.joinable()) return;
-  server_->stop();
-  thread_.join();
-}
+void WebhookServer::Stop() { server_->Stop(); }
 
 }  // namespace kdiag

@@ -14,17 +14,16 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <tl/expected.hpp>
 
 #include "controller/duration.h"
+#include "controller/http_server.h"
 #include "controller/user_info.h"
 
 namespace kdiag {
@@ -107,7 +106,7 @@ class WebhookServer {
   void Start();
   // Stops accepting, finishes requests in flight and joins the thread. Idempotent.
   void Stop();
-  int port() const { return port_; }
+  int port() const { return server_->port(); }
 
  private:
   struct Route;
@@ -115,13 +114,10 @@ class WebhookServer {
 
   WebhookServerOptions options_;
   std::unique_ptr<ServingCertificate> certificate_;  // outlives the server's TLS context
-  std::unique_ptr<httplib::SSLServer> server_;
+  std::unique_ptr<HttpServer> server_;
   std::map<std::string, std::unique_ptr<Route>> routes_;
   prometheus::Family<prometheus::Counter>* requests_ = nullptr;
   prometheus::Family<prometheus::Histogram>* latency_ = nullptr;
-  std::thread thread_;
-  std::atomic<bool> listenReturned_ = false;
-  int port_ = 0;
 };
 
 }  // namespace kdiag

@@ -12,11 +12,6 @@
 namespace kdiag {
 namespace {
 
-std::pair<std::string, std::string> SplitKey(const std::string& key) {
-  const size_t slash = key.find('/');
-  return {key.substr(0, slash), key.substr(slash + 1)};
-}
-
 std::string JoinProblems(const std::vector<SpecProblem>& problems) {
   std::string out;
   for (const auto& p : problems) out += (out.empty() ? "" : "; ") + p.field + ": " + p.reason;
@@ -106,7 +101,7 @@ std::pair<std::string, std::string> DiagnosisReconciler::ScopeProblem(
 }
 
 ReconcileOutcome DiagnosisReconciler::Reconcile(const std::string& key, const std::stop_token&) {
-  const auto [ns, name] = SplitKey(key);
+  const auto [ns, name] = SplitObjectKey(key);
   const auto cached = deps_.diagnoses.store().Get(ns, name);
   if (!cached) {
     history_.Forget(key);
