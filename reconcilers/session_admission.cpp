@@ -37,14 +37,6 @@ std::optional<std::string> OwnerAnnotation(const nlohmann::json& object) {
 
 SessionOwner OwnerFrom(const UserInfo& user) { return {user.username, user.uid, user.groups}; }
 
-bool SameOwner(const SessionOwner& a, const SessionOwner& b) {
-  return a.username == b.username && a.uid == b.uid && a.groups == b.groups;
-}
-
-bool Ended(std::string_view phase) {
-  return phase == "Expired" || phase == "Terminated" || phase == "Failed";
-}
-
 // "~" and "/" escaped for a JSON Pointer (RFC 6901).
 std::string PointerToken(std::string_view key) {
   std::string out;
@@ -66,11 +58,10 @@ SessionCounts CountActiveSessions(const Store& sessions, std::string_view ns,
                                   std::string_view username) {
   SessionCounts counts;
   for (const auto& object : sessions.List()) {
-    if (object->deleting()) continue;
-    const bool here = object->ns() == ns;
+    if (object->deleting()) continue;  // known without parsing
     const auto session = object->Parse();
-    if (Ended(Str(Obj(session, "status"), "phase"))) continue;
-    if (here) ++counts.inNamespace;
+    if (!SessionActive(session)) continue;
+    if (object->ns() == ns) ++counts.inNamespace;
     if (username.empty()) continue;
     if (const auto owner = OwnerOf(session); owner && owner->username == username) {
       ++counts.ofUser;
@@ -142,7 +133,7 @@ AdmissionResponse SessionAdmission::ValidateCreate(const AdmissionRequest& reque
                  "with the ValidatingWebhookConfiguration");
   }
   const auto owner = SessionOwner::FromJson(*recorded);
-  if (!owner || !SameOwner(*owner, OwnerFrom(user))) {
+  if (!owner || *owner != OwnerFrom(user)) {
     return AdmissionResponse::Deny(403, "the " + std::string(kSessionOwnerAnnotation) +
                                             " annotation does not name " + user.username +
                                             ", who is creating the session: only kdiag sets it");

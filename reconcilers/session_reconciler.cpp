@@ -22,10 +22,6 @@ constexpr std::string_view kRecordingPathAnnotation = "kdiag.dev/recording-path"
 // How often an existing claim the user named (not watched) is looked at until it binds.
 constexpr auto kClaimPoll = std::chrono::seconds(5);
 
-bool Ended(std::string_view phase) {
-  return phase == "Expired" || phase == "Terminated" || phase == "Failed";
-}
-
 std::string_view PhaseOf(EndReason reason) {
   switch (reason) {
     case EndReason::kTTL:
@@ -55,11 +51,6 @@ std::string_view ConditionReasonOf(EndReason reason) {
       return "PodFailed";
   }
   return "PodFailed";
-}
-
-std::pair<std::string, std::string> SplitKey(const std::string& key) {
-  const auto slash = key.find('/');
-  return {key.substr(0, slash), key.substr(slash + 1)};
 }
 
 std::string ApiFailure(std::string_view what, const ApiError& error) {
@@ -106,13 +97,17 @@ SessionReconciler::SessionReconciler(SessionReconcilerDeps deps, SessionOptions 
                     deps.registry) {}
 
 ReconcileOutcome SessionReconciler::Reconcile(const std::string& key, const std::stop_token&) {
-  const auto [ns, name] = SplitKey(key);
+  const auto [ns, name] = SplitObjectKey(key);
   const auto cached = deps_.sessions.Get(ns, name);
-  if (!cached) return Sweep(key);
+  if (!cached) {
+    NoteActive(key, false);
+    return Sweep(key);
+  }
 
   Session session;
   session.key = key;
   session.object = cached->Parse();
+  NoteActive(key, SessionActive(session.object));
   session.parsed = ParseSessionSpec(session.object, options_);
   session.names = NamesOf(session.object, session.parsed.spec);
   session.now = deps_.clock.WallNow();
@@ -137,7 +132,7 @@ ReconcileOutcome SessionReconciler::Reconcile(const std::string& key, const std:
   }
 
   if (Deleting(session.object)) return Finalize(session);
-  if (Ended(session.Phase())) return AfterEnd(session);
+  if (SessionPhaseEnded(session.Phase())) return AfterEnd(session);
   return Advance(session);
 }
 
@@ -182,7 +177,7 @@ ReconcileOutcome SessionReconciler::Advance(Session& session) {
   const int64_t generation = Int(Meta(session.object), "generation");
   auto written = WriteStatus(session, [&](nlohmann::json& status, const nlohmann::json&) {
     // Our cache lagged behind an ending another reconcile wrote: it stands.
-    if (Ended(Str(status, "phase"))) return;
+    if (SessionPhaseEnded(Str(status, "phase"))) return;
     status["phase"] = pod_state.running ? "Running" : "Pending";
     status["observedGeneration"] = generation;
     status["podName"] = names.pod;
@@ -234,7 +229,6 @@ ReconcileOutcome SessionReconciler::Advance(Session& session) {
                         fmt::format("debug pod {}/{} runs; attach with: {}", names.podNamespace,
                                     names.pod, AttachCommand(names)));
   }
-  UpdateActiveGauge();
   auto next = std::chrono::duration_cast<Duration>(session.expiresAt - session.now);
   // A claim the user named is not watched: look again until it is bound.
   if (spec.recording && !spec.existingClaim.empty() && session.volumeName.empty()) {
@@ -391,7 +385,7 @@ ReconcileOutcome SessionReconciler::End(const Session& session, const Ending& en
   bool ended_now = false;
   auto written = WriteStatus(session, [&](nlohmann::json& status, const nlohmann::json&) {
     // The first ending stands; a later reconcile on a lagging cache only adds the recording.
-    ended_now = !Ended(Str(status, "phase"));
+    ended_now = !SessionPhaseEnded(Str(status, "phase"));
     if (!ended_now) {
       if (ending.recorder && !status.contains("recordingDigest")) {
         SetRecorderFields(status, *ending.recorder);
@@ -427,6 +421,7 @@ ReconcileOutcome SessionReconciler::End(const Session& session, const Ending& en
       session.object, type, std::string(ConditionReasonOf(ending.reason)), "End",
       fmt::format("session ended ({}): {}", ToString(ending.reason), ending.message));
   spdlog::info("session {}: ended ({}): {}", session.key, ToString(ending.reason), ending.message);
+  NoteActive(session.key, false);
   if (deps_.metrics != nullptr) {
     deps_.metrics->Ended(ending.reason, session.now - session.created);
     if (ending.recorder) {
@@ -434,7 +429,6 @@ ReconcileOutcome SessionReconciler::End(const Session& session, const Ending& en
       if (!ending.recorder->digest.empty()) deps_.metrics->Recorded(ending.recorder->bytes);
     }
   }
-  UpdateActiveGauge();
   return ReconcileResult::Done();
 }
 
@@ -446,7 +440,7 @@ ReconcileOutcome SessionReconciler::Fail(const Session& session, std::string_vie
   const int64_t generation = Int(Meta(session.object), "generation");
   bool ended_now = false;
   auto written = WriteStatus(session, [&](nlohmann::json& status, const nlohmann::json&) {
-    ended_now = !Ended(Str(status, "phase"));
+    ended_now = !SessionPhaseEnded(Str(status, "phase"));
     if (!ended_now) return;
     status["phase"] = "Failed";
     status["observedGeneration"] = generation;
@@ -460,10 +454,10 @@ ReconcileOutcome SessionReconciler::Fail(const Session& session, std::string_vie
   if (!ended_now) return ReconcileResult::Done();
   deps_.events.Record(session.object, EventType::kWarning, reason, "Start", message);
   spdlog::warn("session {}: failed ({}): {}", session.key, reason, message);
+  NoteActive(session.key, false);
   if (deps_.metrics != nullptr) {
     deps_.metrics->Ended(EndReason::kPodFailed, session.now - session.created);
   }
-  UpdateActiveGauge();
   return ReconcileResult::Done();
 }
 
@@ -491,7 +485,7 @@ ReconcileOutcome SessionReconciler::AfterEnd(const Session& session) {
 ReconcileOutcome SessionReconciler::Finalize(const Session& session) {
   const auto& names = session.names;
   const auto& spec = session.parsed.spec;
-  if (!Ended(session.Phase()) && !Str(session.Status(), "podName").empty()) {
+  if (!SessionPhaseEnded(session.Phase()) && !Str(session.Status(), "podName").empty()) {
     deps_.events.Record(session.object, EventType::kNormal, "Deleted", "End",
                         "session deleted; removing its debug pod");
     if (deps_.metrics != nullptr) {
@@ -530,7 +524,6 @@ ReconcileOutcome SessionReconciler::Finalize(const Session& session) {
     return tl::unexpected(ApiFailure("removing the finalizer", removed.error()));
   }
   spdlog::info("session {}: deleted; pod and temporary namespace removed", session.key);
-  UpdateActiveGauge();
   return ReconcileResult::Done();
 }
 
@@ -556,7 +549,6 @@ ReconcileOutcome SessionReconciler::Sweep(const std::string& key) {
     }
     spdlog::info("session {}: deleted orphaned namespace {}", key, Name(ns));
   }
-  UpdateActiveGauge();
   return ReconcileResult::Done();
 }
 
@@ -576,14 +568,14 @@ Result<nlohmann::json> SessionReconciler::WriteStatus(const Session& session,
   return statusWriter_.Update(session.object, kTroubleshootSessions, mutate);
 }
 
-void SessionReconciler::UpdateActiveGauge() const {
-  if (deps_.metrics == nullptr) return;
-  size_t active = 0;
-  for (const auto& cached : deps_.sessions.List()) {
-    const auto session = cached->Parse();
-    if (!Ended(Str(Obj(session, "status"), "phase")) && !Deleting(session)) ++active;
+void SessionReconciler::NoteActive(const std::string& key, bool active) {
+  std::lock_guard lock(activeMutex_);
+  if (active) {
+    active_.insert(key);
+  } else {
+    active_.erase(key);
   }
-  deps_.metrics->Active(active);
+  if (deps_.metrics != nullptr) deps_.metrics->Active(active_.size());
 }
 
 }  // namespace kdiag

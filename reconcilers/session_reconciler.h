@@ -9,6 +9,8 @@
 // the informers' first list provides after every restart.
 #pragma once
 
+#include <mutex>
+#include <set>
 #include <stop_token>
 #include <string>
 
@@ -69,11 +71,15 @@ class SessionReconciler {
 
   Result<void> DeletePod(const Session& session);
   Result<nlohmann::json> WriteStatus(const Session& session, const StatusMutation& mutate);
-  void UpdateActiveGauge() const;
+  // Keeps the set of active sessions, whose size is kdiag_sessions_active: every session is
+  // reconciled when it starts, ends, goes, and at start-up, so the set follows them.
+  void NoteActive(const std::string& key, bool active);
 
   SessionReconcilerDeps deps_;
   SessionOptions options_;
   StatusWriter statusWriter_;
+  std::mutex activeMutex_;
+  std::set<std::string> active_;
 };
 
 }  // namespace kdiag

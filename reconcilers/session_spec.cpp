@@ -57,6 +57,14 @@ std::optional<SessionOwner> OwnerOf(const nlohmann::json& session) {
   return SessionOwner::FromJson(text);
 }
 
+bool SessionPhaseEnded(std::string_view phase) {
+  return phase == "Expired" || phase == "Terminated" || phase == "Failed";
+}
+
+bool SessionActive(const nlohmann::json& session) {
+  return !Deleting(session) && !SessionPhaseEnded(Str(Obj(session, "status"), "phase"));
+}
+
 bool ImageAllowed(const SessionOptions& options, std::string_view image) {
   if (image == options.defaultImage) return true;
   for (const auto& allowed : options.allowedImages) {

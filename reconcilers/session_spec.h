@@ -26,6 +26,7 @@ struct SessionOwner {
   std::string uid;
   std::vector<std::string> groups;
 
+  bool operator==(const SessionOwner&) const = default;
   nlohmann::json ToJson() const;
   // nullopt when the text is not an owner document.
   static std::optional<SessionOwner> FromJson(std::string_view text);
@@ -33,6 +34,11 @@ struct SessionOwner {
 
 // The owner recorded on a session, when there is one.
 std::optional<SessionOwner> OwnerOf(const nlohmann::json& session);
+
+// The phases of a session that ended: Expired, Terminated, Failed.
+bool SessionPhaseEnded(std::string_view phase);
+// A session that is not over: it has not ended and is not being deleted.
+bool SessionActive(const nlohmann::json& session);
 
 struct SessionSpec {
   std::string image;
