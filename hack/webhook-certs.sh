@@ -90,41 +90,13 @@ files)
 register-url)
   (($# == 3)) || die "usage: $0 register-url URL CA-FILE"
   url=${2%/} bundle=$(base64 -w0 <"$3")
-  # The rules of manifests/base/webhook.yaml, with the URL instead of the Service.
-  kubectl apply -f - >/dev/null <<YAML
-apiVersion: admissionregistration.k8s.io/v1
-kind: MutatingWebhookConfiguration
-metadata:
-  name: $configuration
-  labels: {app.kubernetes.io/part-of: kdiag}
-webhooks:
-  - name: owner.troubleshootsessions.kdiag.dev
-    clientConfig: {url: "$url/mutate-troubleshootsession", caBundle: "$bundle"}
-    rules:
-      - {apiGroups: [kdiag.dev], apiVersions: [v1alpha1], operations: [CREATE], resources: [troubleshootsessions], scope: Namespaced}
-    matchPolicy: Equivalent
-    failurePolicy: Fail
-    sideEffects: None
-    admissionReviewVersions: [v1]
-    timeoutSeconds: 5
-    reinvocationPolicy: Never
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingWebhookConfiguration
-metadata:
-  name: $configuration
-  labels: {app.kubernetes.io/part-of: kdiag}
-webhooks:
-  - name: validate.troubleshootsessions.kdiag.dev
-    clientConfig: {url: "$url/validate-troubleshootsession", caBundle: "$bundle"}
-    rules:
-      - {apiGroups: [kdiag.dev], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [troubleshootsessions], scope: Namespaced}
-    matchPolicy: Equivalent
-    failurePolicy: Fail
-    sideEffects: None
-    admissionReviewVersions: [v1]
-    timeoutSeconds: 5
-YAML
+  # The configurations of manifests/base/webhook.yaml, calling URL instead of the Service.
+  kubectl create --dry-run=client -o json -f "$(dirname "$0")/../manifests/base/webhook.yaml" |
+    jq --slurp --arg url "$url" --arg bundle "$bundle" '{apiVersion: "v1", kind: "List",
+      items: map(select(.kind | endswith("WebhookConfiguration"))
+        | .metadata.labels["app.kubernetes.io/part-of"] = "kdiag"
+        | .webhooks |= map(.clientConfig = {url: ($url + .clientConfig.service.path), caBundle: $bundle}))}' |
+    kubectl apply -f - >/dev/null
   ;;
 unregister)
   kubectl delete mutatingwebhookconfiguration,validatingwebhookconfiguration "$configuration" \
