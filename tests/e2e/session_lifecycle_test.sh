@@ -65,8 +65,9 @@ expect_contains "a PodCreated Event" "created debug pod $ns/net-debug" \
 log "the TTL ends a session: pod deleted, claim and volume kept"
 session short '{ttl: 4s}'
 wait_phase short Running
-short_volume=""
-for _ in $(seq 50); do short_volume=$(session_get short '{.status.volumeName}'); [[ -n $short_volume ]] && break; sleep 0.2; done
+kubectl -n "$ns" wait --for=jsonpath='{.status.volumeName}' troubleshootsession/short --timeout=10s >/dev/null ||
+  fail "short: no volume bound before the TTL"
+short_volume=$(session_get short '{.status.volumeName}')
 wait_phase short Expired
 expect_eq "terminationReason" ttl "$(session_get short '{.status.terminationReason}')"
 expect_eq "Ready=False TTLExpired" "False TTLExpired" \
@@ -74,8 +75,8 @@ expect_eq "Ready=False TTLExpired" "False TTLExpired" \
 expect_success "the pod is gone" kubectl -n "$ns" wait --for=delete pod/short-debug --timeout=30s
 expect_eq "the claim stays" Bound "$(kubectl -n "$ns" get pvc short-recording -o jsonpath='{.status.phase}')"
 expect_eq "the status keeps the recording location" short-recording "$(session_get short '{.status.claimName}')"
-[[ -n $short_volume ]] && expect_eq "the volume stays" Retain \
-  "$(kubectl get pv "$short_volume" -o jsonpath='{.spec.persistentVolumeReclaimPolicy}')"
+expect_eq "the volume stays" "Retain Bound" \
+  "$(kubectl get pv "$short_volume" -o jsonpath='{.spec.persistentVolumeReclaimPolicy} {.status.phase}')"
 
 log "a temporary namespace, removed with its session"
 session temp '{temporaryNamespace: true, nodeName: kwok-node-0, recording: {enabled: false}}'
@@ -101,8 +102,10 @@ kubectl -n "$ns" wait --for=jsonpath='{.status.volumeName}' troubleshootsession/
 drop_volume=$(session_get drop '{.status.volumeName}')
 kubectl -n "$ns" delete troubleshootsession drop --timeout=30s >/dev/null || fail "deleting drop did not complete"
 expect_success "keepOnDelete: false drops the claim" kubectl -n "$ns" wait --for=delete pvc/drop-recording --timeout=30s
-expect_eq "and gives the volume back to its class's policy" Delete \
-  "$(kubectl get pv "$drop_volume" -o jsonpath='{.spec.persistentVolumeReclaimPolicy}' 2>/dev/null || echo Delete)"
+# Deleted by its policy, or about to be.
+policy=$(kubectl get pv "$drop_volume" -o jsonpath='{.spec.persistentVolumeReclaimPolicy}' 2>&1 || true)
+[[ $policy == Delete || $policy == *NotFound* ]] ||
+  fail "the dropped recording's volume was not given back to the Delete policy: $policy"
 
 log "endings the pod reports"
 recorder_done() { # reason digest
@@ -165,8 +168,12 @@ metrics=$(curl -sf "http://127.0.0.1:$(cat "$KDIAG_BUILD_DIR/e2e-controller/port
 for reason in ttl idle exited pod-failed deleted; do
   [[ $metrics == *"kdiag_sessions_ended_total{reason=\"$reason\"}"* ]] || fail "no kdiag_sessions_ended_total for $reason"
 done
-for name in kdiag_sessions_active kdiag_sessions_started_total kdiag_session_time_to_running_seconds_count \
-  kdiag_session_duration_seconds_count kdiag_session_recording_bytes_count kdiag_session_recording_failures_total; do
-  [[ $metrics == *"$name"* ]] || fail "metric $name is missing"
+metric() { awk -v name="$1" '$1 == name {print $2}' <<<"$metrics"; }
+for name in kdiag_sessions_started_total kdiag_session_time_to_running_seconds_count \
+  kdiag_session_duration_seconds_count kdiag_session_recording_bytes_count; do
+  awk -v v="$(metric "$name")" 'BEGIN {exit !(v >= 1)}' || fail "metric $name is not counted: '$(metric "$name")'"
+done
+for name in kdiag_sessions_active kdiag_session_recording_failures_total; do
+  [[ -n $(metric "$name") ]] || fail "metric $name is missing"
 done
 finish
