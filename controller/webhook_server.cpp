@@ -55,9 +55,10 @@ std::string OpenSslError() {
 // The file's bytes, or an error naming it.
 tl::expected<std::string, std::string> ReadFile(const std::string& path, std::string_view what) {
   auto text = ReadFileText(path);
-  if (!text)
+  if (!text) {
     return tl::unexpected("cannot read the " + std::string(what) + " " + path + ": " +
                           text.error());
+  }
   return text;
 }
 
