@@ -8,8 +8,21 @@ source "$(dirname "$0")/../lib.sh"
 # KDIAG_E2E_STATE: where its files go, for a controller beside the tests' own (a benchmark's).
 state=${KDIAG_E2E_STATE:-${KDIAG_BUILD_DIR:?}/e2e-controller}
 mkdir -p "$state"
+# Stops what an earlier up started (also one that failed half-way).
+stop() {
+  # A stopped controller's webhook would refuse every session (failurePolicy Fail).
+  "$repo/hack/webhook-certs.sh" unregister || true
+  for process in pid alertmanager.pid www.pid; do
+    [[ -f $state/$process ]] || continue
+    kill -TERM "$(cat "$state/$process")" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$(cat "$state/$process")" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$state/$process"
+  done
+}
+
 case ${1:?up or down} in
 up)
+  stop
   # The optional APIs some scenarios use (Flux HelmRelease, Argo CD Application, cert-manager
   # Certificate) and read access to the custom resources config.yaml lists: the controller
   # discovers optional kinds when it starts and does not watch kinds that appear later.
@@ -71,13 +84,6 @@ up)
   exit 1
   ;;
 down)
-  # A stopped controller's webhook would refuse every session (failurePolicy Fail).
-  "$repo/hack/webhook-certs.sh" unregister || true
-  for process in pid alertmanager.pid www.pid; do
-    [[ -f $state/$process ]] || continue
-    kill -TERM "$(cat "$state/$process")" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$(cat "$state/$process")" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$state/$process"
-  done
+  stop
   ;;
 esac
