@@ -5,11 +5,15 @@
 //                                           way the controller holds them (compact objects,
 //                                           parsed as the run reads them), all kinds' stores
 // Prints the median and the 99th percentile of the thread CPU time per run, and the findings.
+// With KDIAG_BENCH_FINDINGS=FILE, the last run's findings and step results are written there,
+// one per line, to compare two versions of the checks.
 #include <fmt/format.h>
 #include <time.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -43,21 +47,27 @@ void Measure(const char* label, int runs, const kdiag::Scope& scope, MakeView ma
   const kdiag::RootSignals signals;
   const auto now = kdiag::ParseTime("2026-11-23T10:00:00Z").value();
   std::vector<double> millis;
-  size_t findings = 0;
-  std::string verdict;
+  kdiag::PipelineResult last;
   for (int i = 0; i < runs; ++i) {
     const double start = ThreadCpuMillis();
     auto view = make_view();
     const kdiag::CheckContext context(*view, scope, now, signals, nullptr);
-    const auto result = pipeline.Run(context);
+    last = pipeline.Run(context);
     millis.push_back(ThreadCpuMillis() - start);
-    findings = result.findings.size();
-    verdict = result.summary.verdict;
+  }
+  if (const char* file = std::getenv("KDIAG_BENCH_FINDINGS")) {
+    std::ofstream out(file, std::ios::app);
+    out << label << "\n";
+    for (const auto& checkpoint : last.checkpoints) {
+      out << checkpoint.name << " " << kdiag::ToString(checkpoint.result) << " "
+          << checkpoint.message << "\n";
+    }
+    for (const auto& finding : last.findings) out << kdiag::ToJson(finding).dump() << "\n";
   }
   std::sort(millis.begin(), millis.end());
   const auto p99 = millis[std::min(millis.size() - 1, millis.size() * 99 / 100)];
   fmt::print("{}: {} runs, CPU per run median {:.1f} ms, p99 {:.1f} ms; {} findings ({})\n", label,
-             runs, millis[millis.size() / 2], p99, findings, verdict);
+             runs, millis[millis.size() / 2], p99, last.findings.size(), last.summary.verdict);
 }
 
 }  // namespace

@@ -334,8 +334,9 @@ std::string MissingTargetPort(const nlohmann::json& service_port, const Objects&
       Str(service_port, "protocol").empty() ? "TCP" : std::string(Str(service_port, "protocol"));
   bool complete = true;
   bool found = false;
-  for (const auto& pod : pods) {
-    for (const auto& port : PodPorts(*pod, &complete)) {
+  // One pod declaring the port settles it; the others need not be read.
+  for (auto pod = pods.begin(); pod != pods.end() && !found; ++pod) {
+    for (const auto& port : PodPorts(**pod, &complete)) {
       if (port.protocol != protocol) continue;
       if (target.is_string() ? port.name == target.get_ref<const std::string&>()
                              : target.is_number() && port.number == target.get<int64_t>()) {

@@ -119,6 +119,16 @@ bool RestartedByProbe(const PodFacts& facts, const nlohmann::json& status) {
   return !started || EventTime(*kills.back()) >= *started;
 }
 
+// A container past its start whose readiness probe has failed for longer than the grace.
+bool ReadinessProbeFailingLong(const PodFacts& facts, const nlohmann::json& status,
+                               std::string_view name) {
+  const auto* spec = ContainerSpec(facts.pod, name);
+  if (!spec || !spec->contains("readinessProbe")) return false;
+  if (status.contains("started") && !Bool(status, "started")) return false;
+  const auto started = ParseTime(Str(Obj(Obj(status, "state"), "running"), "startedAt"));
+  return started && facts.now - *started >= kReadinessGrace;
+}
+
 PodProblem ContainerProblemOf(const PodFacts& facts, const nlohmann::json& status, std::string code,
                               std::string message) {
   PodProblem problem;
@@ -226,11 +236,7 @@ std::optional<PodProblem> RunningProblem(const PodFacts& facts, const nlohmann::
     return problem;
   }
 
-  const auto* spec = ContainerSpec(facts.pod, name);
-  const auto started = ParseTime(Str(Obj(Obj(status, "state"), "running"), "startedAt"));
-  const bool past_start = !status.contains("started") || Bool(status, "started");
-  if (!Bool(status, "ready") && spec && spec->contains("readinessProbe") && past_start && started &&
-      facts.now - *started >= kReadinessGrace) {
+  if (!Bool(status, "ready") && ReadinessProbeFailingLong(facts, status, name)) {
     const auto failures =
         ProbeEvents(facts.events.Get(), "Unhealthy", name, {"readiness probe failed"});
     if (!failures.empty()) {

@@ -72,6 +72,11 @@ std::string Join(const std::vector<std::string>& items) {
 std::optional<PodProblem> ImagePullProblem(const PodFacts& facts, const nlohmann::json& status) {
   const auto& waiting = Obj(Obj(status, "state"), "waiting");
   const auto reason = Str(waiting, "reason");
+  // Most containers are not waiting on an image: nothing below is built for them.
+  if (reason != "InvalidImageName" && reason != "ErrImagePull" && reason != "ImagePullBackOff" &&
+      reason != "ErrImageNeverPull" && reason != "ImageInspectError") {
+    return std::nullopt;
+  }
   const std::string container(Str(status, "name"));
   const auto* spec = ContainerSpec(facts.pod, container);
   std::string image(spec ? Str(*spec, "image") : Str(status, "image"));
@@ -95,11 +100,6 @@ std::optional<PodProblem> ImagePullProblem(const PodFacts& facts, const nlohmann
     }
     return problem;
   }
-  if (reason != "ErrImagePull" && reason != "ImagePullBackOff" && reason != "ErrImageNeverPull" &&
-      reason != "ImageInspectError") {
-    return std::nullopt;
-  }
-
   // The cause is in the waiting message (newer kubelets) and in the Failed pull events.
   std::string error(Str(waiting, "message"));
   std::vector<const nlohmann::json*> pull_events;

@@ -266,7 +266,7 @@ const ClaimVolume* MountFailureVolume(std::string_view message,
 
 void CheckPod(const CheckContext& ctx, const nlohmann::json& pod, FindingSink& sink) {
   // Events outlive the problem; a pod past Pending got its volumes.
-  if (Deleting(pod) || Str(Obj(pod, "status"), "phase") != "Pending") return;
+  if (Str(Obj(pod, "status"), "phase") != "Pending" || Deleting(pod)) return;
 
   const auto attach_failures = EventsWithReason(ctx.view(), Uid(pod), "FailedAttachVolume");
   if (!attach_failures.empty()) {
