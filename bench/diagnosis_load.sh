@@ -25,6 +25,9 @@ log:
   format: json
 leaderElection:
   enabled: false
+# Diagnoses only: no TroubleshootSession admission webhook to serve.
+webhook:
+  enabled: false
 diagnosis:
   publicBaseURL: http://kdiag.bench.test
   managementNamespaces: [kube-system]

@@ -29,7 +29,7 @@ void Store::Contents::Insert(const CachedObjectPtr& object) {
     auto& index_map = indexes[static_cast<int>(index)];
     auto bucket = index_map.find(value);
     if (bucket == index_map.end()) bucket = index_map.emplace(std::string(value), Bucket{}).first;
-    bucket->second.insert(object.get());
+    bucket->second.insert(object);
   });
 }
 
@@ -39,7 +39,7 @@ void Store::Contents::Erase(const CachedObjectPtr& object) {
     auto& index_map = indexes[static_cast<int>(index)];
     const auto bucket = index_map.find(value);
     if (bucket == index_map.end()) return;
-    bucket->second.erase(object.get());
+    bucket->second.erase(object);
     if (bucket->second.empty()) index_map.erase(bucket);
   });
 }
@@ -71,15 +71,10 @@ std::vector<CachedObjectPtr> Store::ListNamespace(std::string_view ns) const {
 
 std::vector<CachedObjectPtr> Store::ByIndex(StoreIndex index, std::string_view value) const {
   const std::shared_lock lock(mutex_);
-  std::vector<CachedObjectPtr> objects;
   const auto& index_map = contents_.indexes[static_cast<int>(index)];
   const auto bucket = index_map.find(value);
-  if (bucket == index_map.end()) return objects;
-  objects.reserve(bucket->second.size());
-  for (const CachedObject* member : bucket->second) {
-    objects.push_back(contents_.objects.at(Key{member->ns(), member->name()}));
-  }
-  return objects;
+  if (bucket == index_map.end()) return {};
+  return {bucket->second.begin(), bucket->second.end()};
 }
 
 size_t Store::Size() const {

@@ -50,7 +50,9 @@ class Store {
     std::string_view name;
     auto operator<=>(const Key&) const = default;
   };
-  using Bucket = std::unordered_set<const CachedObject*>;
+  // Members are held by pointer to the object (hashed and compared by address), so a lookup
+  // hands them out without going back through the ordered map.
+  using Bucket = std::unordered_set<CachedObjectPtr>;
   struct StringHash {
     using is_transparent = void;
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
