@@ -60,9 +60,13 @@ Objects InformerClusterView::PodsOnNode(std::string_view node) const {
 Objects InformerClusterView::EventsFor(std::string_view uid) const {
   const WatchedStore* watched = Watched("Event");
   if (!watched) return {};
-  auto events = ParseAll("Event", watched->store->ByIndex(StoreIndex::kInvolvedObjectUid, uid));
-  SortByEventTime(events);
-  return events;
+  const std::lock_guard lock(events_mutex_);
+  auto [it, added] = events_.try_emplace(std::string(uid));
+  if (added) {
+    it->second = ParseAll("Event", watched->store->ByIndex(StoreIndex::kInvolvedObjectUid, uid));
+    SortByEventTime(it->second);
+  }
+  return it->second;
 }
 
 bool InformerClusterView::Has(std::string_view kind) const {

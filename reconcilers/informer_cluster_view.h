@@ -4,8 +4,10 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "checks/cluster_view.h"
 #include "controller/store.h"
@@ -49,6 +51,10 @@ class InformerClusterView : public ClusterView {
 
   const InformerSet& informers_;
   ParsedObjectCache& parsed_;
+  // A run asks for the events of a failing object from several checks; they are gathered and
+  // sorted once. A view lives for one run, so what it keeps is as fresh as the run.
+  mutable std::mutex events_mutex_;
+  mutable std::unordered_map<std::string, Objects> events_;
 };
 
 }  // namespace kdiag
