@@ -1,18 +1,19 @@
 // Pipeline CPU time, without the API server:
-//   pipeline_bench cluster [pods] [runs]    the whole pipeline, cluster-wide, over a view that
+//   pipeline_bench cluster [pods] [runs] [findings-file]    the whole pipeline, cluster-wide, over
+//   a view that
 //                                           holds every object parsed (the checks alone)
-//   pipeline_bench namespace [pods] [runs]  one namespace of a cluster held in the caches the
+//   pipeline_bench namespace [pods] [runs] [findings-file]  one namespace of a cluster held in the
+//   caches the
 //                                           way the controller holds them (compact objects,
 //                                           parsed as the run reads them), all kinds' stores
 // Prints the median and the 99th percentile of the thread CPU time per run, and the findings.
-// With KDIAG_BENCH_FINDINGS=FILE, the last run's findings and step results are written there,
-// one per line, to compare two versions of the checks.
+// With a findings file, the last run's findings and step results are appended to it, one per
+// line, to compare two versions of the checks.
 #include <fmt/format.h>
 #include <time.h>
 
 #include <algorithm>
 #include <charconv>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <string>
@@ -42,7 +43,8 @@ int Arg(int argc, char** argv, int index, int fallback) {
 }
 
 template <typename MakeView>
-void Measure(const char* label, int runs, const kdiag::Scope& scope, MakeView make_view) {
+void Measure(const std::string& label, int runs, const std::string& findings_file,
+             const kdiag::Scope& scope, MakeView make_view) {
   const kdiag::Pipeline pipeline(kdiag::BuiltinChecks(), {});
   const kdiag::RootSignals signals;
   const auto now = kdiag::ParseTime("2026-11-23T10:00:00Z").value();
@@ -55,8 +57,8 @@ void Measure(const char* label, int runs, const kdiag::Scope& scope, MakeView ma
     last = pipeline.Run(context);
     millis.push_back(ThreadCpuMillis() - start);
   }
-  if (const char* file = std::getenv("KDIAG_BENCH_FINDINGS")) {
-    std::ofstream out(file, std::ios::app);
+  if (!findings_file.empty()) {
+    std::ofstream out(findings_file, std::ios::app);
     out << label << "\n";
     for (const auto& checkpoint : last.checkpoints) {
       out << checkpoint.name << " " << kdiag::ToString(checkpoint.result) << " "
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "cluster";
   const int pods = Arg(argc, argv, 2, mode == "cluster" ? 10000 : 1000);
   const int runs = Arg(argc, argv, 3, 20);
+  const std::string findings_file = argc > 4 ? argv[4] : "";
 
   if (mode == "cluster") {
     kdiag::bench::ClusterShape shape;
@@ -85,7 +88,8 @@ int main(int argc, char** argv) {
     kdiag::bench::BuildCluster(shape, [&](nlohmann::json object) { view->Add(std::move(object)); });
     kdiag::Scope scope;
     scope.allNamespaces = true;
-    Measure(fmt::format("cluster-wide, {} pods", pods).c_str(), runs, scope, [&] { return view; });
+    Measure(fmt::format("cluster-wide, {} pods", pods), runs, findings_file, scope,
+            [&] { return view; });
     return 0;
   }
 
@@ -116,12 +120,12 @@ int main(int argc, char** argv) {
   const auto label = fmt::format("namespace ns-0 of {} pods, {} events, from the caches", pods,
                                  pods * shape.eventsPerPod);
   std::shared_ptr<kdiag::ParsedObjectCache> cold;
-  Measure((label + ", cold").c_str(), runs, scope, [&] {
+  Measure(label + ", cold", runs, findings_file, scope, [&] {
     cold = std::make_shared<kdiag::ParsedObjectCache>();
     return std::make_shared<kdiag::InformerClusterView>(informers, *cold);
   });
   kdiag::ParsedObjectCache warm;
-  Measure((label + ", warm").c_str(), runs, scope,
+  Measure(label + ", warm", runs, findings_file, scope,
           [&] { return std::make_shared<kdiag::InformerClusterView>(informers, warm); });
   return 0;
 }

@@ -78,9 +78,8 @@ TEST_F(CurlTransportTest, CallsReuseAConnectionWhileStreamsHoldOthers) {
   for (int i = 0; i < kStreams; ++i) {
     streams_.emplace_back([&] {
       HttpRequest request{.url = Url("/stream"), .timeout = 5s};
-      auto response = transport->Stream(request, [](std::string_view) {
-        return StreamControl::kContinue;
-      });
+      auto response =
+          transport->Stream(request, [](std::string_view) { return StreamControl::kContinue; });
       EXPECT_TRUE(response) << response.error().Describe();
     });
   }
