@@ -62,6 +62,23 @@ on_exit() { # command
 }
 scenario_cleanup=()
 
+# Runs the scenario's own Diagnosis "probe" (root checks on) once more and waits for that run;
+# fails when it does not complete in time. Root scenarios use it to wait until the controller
+# sees what they changed before the scenario's Diagnosis runs; probe_codes tells what it found.
+probe_runs=0
+run_probe_diagnosis() { # timeout
+  probe_runs=$((probe_runs + 1))
+  kubectl -n "$ns" apply -f - >/dev/null <<YAML
+apiVersion: kdiag.dev/v1alpha1
+kind: Diagnosis
+metadata: {name: probe, annotations: {kdiag.dev/rerun: "$probe_runs"}}
+spec: {}
+YAML
+  kubectl -n "$ns" wait --for=jsonpath='{.status.observedRerun}'="$probe_runs" diagnosis/probe \
+    --timeout="$1" >/dev/null
+}
+probe_codes() { kubectl -n "$ns" get diagnosis probe -o jsonpath='{.status.findings[*].code}'; }
+
 # Restarts the controller with another configuration until the scenario ends. Only root-*
 # scenarios: they run alone.
 restart_controller_with() { # config-file

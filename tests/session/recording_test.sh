@@ -9,20 +9,12 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 shell_script=$(cat "$repo/reconcilers/session_shell.sh")
 recorder_script=$(cat "$repo/reconcilers/session_recorder.sh")
 test_name=session.recording
-failures=0
+source "$repo/tests/checks_lib.sh"
 
-log() { printf '[%s] %s\n' "$test_name" "$*"; }
-fail() {
-  printf '[%s] FAIL: %s\n' "$test_name" "$*" >&2
-  failures=$((failures + 1))
-}
 check() { # description command...
   local description=$1
   shift
   if "$@"; then log "ok: $description"; else fail "$description"; fi
-}
-expect_eq() { # description expected actual
-  if [[ $2 == "$3" ]]; then log "ok: $1"; else fail "$1: expected '$2', got '$3'"; fi
 }
 
 for tool in tmux script scriptreplay jq timeout sha256sum cmp; do
@@ -48,15 +40,6 @@ mkdir "$work/home"
 printf "PS1='kdiag-test-prompt\$ '\n" >"$work/home/.bashrc"
 prompt='kdiag-test-prompt$'
 
-# wait_until SECONDS COMMAND...: polls COMMAND until it succeeds; fails after SECONDS.
-wait_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
 pane_text() { tmux_ capture-pane -p -t "$1"; }
 pane_shows() { pane_text "$1" | grep -qF -- "$2"; }
 pane_dead() { [[ $(tmux_ display-message -p -t "$1" '#{pane_dead}' 2>/dev/null) == 1 ]]; }
@@ -283,8 +266,4 @@ expect_eq "termination reason" failed "$(termination .reason)"
 check "the error says the disk is full" eval '[[ $(termination .error) == *"No space left"* ]]'
 
 log "took $((SECONDS - started)) s"
-if ((failures > 0)); then
-  log "$failures check(s) failed"
-  exit 1
-fi
-log "all checks passed"
+finish

@@ -11,15 +11,6 @@ apiserver_pid() {
   "$repo/hack/cluster.sh" status | sed -n 's/^kube-apiserver: running (pid \([0-9]*\))$/\1/p' || true
 }
 
-wait_until() { # seconds command...
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 1
-  done
-}
-
 # Whether kwok, which plays the nodes' kubelets, has renewed their leases since a time (UTC,
 # date +%FT%T).
 kwok_renewed_since() { # time
@@ -37,20 +28,10 @@ wait_kwok_heartbeats() { # restart time
   wait_until 90 kwok_renewed_since "$(date -u +%FT%T)"
 }
 
-# Runs a Diagnosis of the controller's own now; sets findings (their codes) and evidence (that
-# of KD0110).
-probe_runs=0
+# Runs the probe Diagnosis now; sets findings (their codes) and evidence (that of KD0110).
 probe_api_server() {
-  probe_runs=$((probe_runs + 1))
-  kubectl -n "$ns" apply -f - >/dev/null <<YAML
-apiVersion: kdiag.dev/v1alpha1
-kind: Diagnosis
-metadata: {name: probe, annotations: {kdiag.dev/rerun: "$probe_runs"}}
-spec: {}
-YAML
-  kubectl -n "$ns" wait --for=jsonpath='{.status.observedRerun}'="$probe_runs" diagnosis/probe \
-    --timeout=30s >/dev/null || return 1
-  findings=$(kubectl -n "$ns" get diagnosis probe -o jsonpath='{.status.findings[*].code}')
+  run_probe_diagnosis 30s || return 1
+  findings=$(probe_codes)
   evidence=$(kubectl -n "$ns" get diagnosis probe -o jsonpath='{.status.findings[?(@.code=="KD0110")].evidence}')
 }
 # KD0110 for the shutdown, and no finding of a cache the controller has not caught up on yet.
