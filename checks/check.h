@@ -68,6 +68,7 @@ class CheckContext {
   // A check over its time budget: loops over many objects test it and stop early; the
   // pipeline then reports the step as an Error, keeping what was found.
   bool OverBudget() const { return std::chrono::steady_clock::now() > deadline_; }
+  std::chrono::steady_clock::time_point deadline() const { return deadline_; }
 
  private:
   const ClusterView& view_;

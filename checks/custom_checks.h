@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "checks/jq_evaluator.h"
 
 namespace kdiag {
 
@@ -30,10 +31,14 @@ struct CustomCheckSpec {
 // jq's messages when expression does not compile; nullopt when it does.
 std::optional<std::string> CustomExpressionError(std::string_view expression);
 
-// One namespace-stage check named "custom" holding every spec's code. Throws
-// std::invalid_argument when an expression does not compile. An object on which an expression
-// fails, or gives something other than a boolean, is skipped; the step then ends as an Error
-// naming the objects, keeping the findings of the others.
-CheckDefinition CustomChecks(std::vector<CustomCheckSpec> specs);
+// One namespace-stage check named "custom" holding every spec's code; the expressions run in
+// an evaluator made by make_evaluator. Throws std::invalid_argument when an expression does not
+// compile. An object on which an expression fails, or gives something other than a boolean, is
+// skipped; the step then ends as an Error naming the objects, keeping the findings of the
+// others. An expression the evaluator had to stop turns its code off for the life of the check
+// (a program that ran away once would again, on every run): the step reports it as an Error
+// while the other codes go on.
+CheckDefinition CustomChecks(std::vector<CustomCheckSpec> specs,
+                             const JqEvaluatorFactory& make_evaluator = MakeInProcessJqEvaluator);
 
 }  // namespace kdiag

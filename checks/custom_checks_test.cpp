@@ -130,6 +130,71 @@ TEST_F(CustomChecksTest, NowIsTheRunsTime) {
   EXPECT_EQ(result.findings.size(), 3u);
 }
 
+// Answers in this process, but stops program `stopped` on the input naming `object`, as an
+// evaluator that runs programs apart does when one runs away. Counts the batches per program.
+class StoppingEvaluator : public JqEvaluator {
+ public:
+  StoppingEvaluator(const std::vector<std::string>& programs, size_t stopped, std::string object)
+      : inner_(programs), stopped_(stopped), object_("\"" + std::move(object) + "\"") {}
+
+  std::vector<JqOutcome> Run(size_t program, std::span<const std::string> inputs, Timestamp now,
+                             Deadline deadline) override {
+    ++batches[program];
+    std::vector<JqOutcome> outcomes;
+    for (const auto& input : inputs) {
+      if (program == stopped_ && input.find(object_) != std::string::npos) {
+        outcomes.push_back({JqOutcome::Kind::kStopped, "did not finish within 1 ms of CPU time"});
+        return outcomes;
+      }
+      outcomes.push_back(inner_.Run(program, std::span(&input, 1), now, deadline).at(0));
+    }
+    return outcomes;
+  }
+
+  std::map<size_t, int> batches;
+
+ private:
+  InProcessJqEvaluator inner_;
+  size_t stopped_;
+  std::string object_;
+};
+
+TEST_F(CustomChecksTest, AStoppedExpressionTurnsItsCodeOffWhileTheOthersGoOn) {
+  std::shared_ptr<StoppingEvaluator> evaluator;
+  Pipeline pipeline(
+      {CustomChecks(
+          {Spec("KD9001", ".spec.replicas == 1"), Spec("KD9002", ".metadata.labels.team == \"\"")},
+          [&](const std::vector<std::string>& programs) {
+            evaluator = std::make_shared<StoppingEvaluator>(programs, 0, "batch");
+            return evaluator;
+          })},
+      {});
+  RootSignals signals;
+  const CheckContext context(view, scope, now, signals, nullptr);
+  const std::string off =
+      "KD9001 is off since 2026-01-02T00:00:00Z: its expression did not finish within 1 ms of "
+      "CPU time on Deployment shop/batch; correct it in the configuration and restart the "
+      "controller";
+
+  const auto first = pipeline.Run(context);
+  // KD9001 was stopped on batch; KD9002 still ran over every Deployment.
+  std::vector<std::string> found;
+  for (const auto& finding : first.findings)
+    found.push_back(finding.code + " " + finding.resource.name);
+  EXPECT_THAT(found, ::testing::Contains("KD9002 batch"));
+  EXPECT_THAT(found, Not(::testing::Contains("KD9001 batch")));
+  EXPECT_EQ(first.checkpoints[0].result, StepResult::kError);
+  EXPECT_EQ(first.checkpoints[0].message, off);
+
+  // Later runs leave KD9001 out and say why, without running it again.
+  const auto second = pipeline.Run(context);
+  EXPECT_EQ(evaluator->batches[0], 1);
+  EXPECT_EQ(evaluator->batches[1], 2);
+  EXPECT_EQ(second.checkpoints[0].message, off);
+  for (const auto& finding : second.findings) EXPECT_EQ(finding.code, "KD9002");
+  EXPECT_EQ(second.findings.size(), 1u);
+}
+
 TEST(CustomExpression, RejectsProgramsThatDoNotCompileWithJqsMessage) {
   EXPECT_EQ(CustomExpressionError(".spec.replicas == 1"), std::nullopt);
   EXPECT_EQ(CustomExpressionError("def f: .a; f == 1  # a comment"), std::nullopt);

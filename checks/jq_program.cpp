@@ -7,7 +7,6 @@ extern "C" {
 
 #include <algorithm>
 #include <chrono>
-#include <stdexcept>
 
 namespace kdiag {
 namespace {
@@ -132,42 +131,6 @@ JqOutcome JqProgram::Run(std::string_view input_json, Timestamp now) {
     default:
       return {JqOutcome::Kind::kNotBoolean, Shorten(ToText(jv_dump_string(result, 0)))};
   }
-}
-
-JqProgramPool::JqProgramPool(std::string program) : program_(std::move(program)) {
-  std::string error;
-  auto first = JqProgram::Compile(program_, &error);
-  if (!first) throw std::invalid_argument(error);
-  idle_.push_back(std::move(first));
-}
-
-JqOutcome JqProgramPool::Run(std::string_view input_json, Timestamp now) {
-  auto program = Take();
-  auto outcome = program->Run(input_json, now);
-  Give(std::move(program));
-  return outcome;
-}
-
-std::unique_ptr<JqProgram> JqProgramPool::Take() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      auto program = std::move(idle_.back());
-      idle_.pop_back();
-      return program;
-    }
-  }
-  // Another thread holds every compiled copy: compile one more (outside the lock; compiling
-  // jq's builtins takes milliseconds).
-  std::string error;
-  auto program = JqProgram::Compile(program_, &error);
-  if (!program) throw std::runtime_error(error);
-  return program;
-}
-
-void JqProgramPool::Give(std::unique_ptr<JqProgram> program) {
-  std::lock_guard lock(mutex_);
-  idle_.push_back(std::move(program));
 }
 
 }  // namespace kdiag

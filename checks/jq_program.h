@@ -1,11 +1,9 @@
 // A jq program (libjq) compiled once and run over JSON values, confined so that it stays pure:
 // it sees only its input, never the process environment, standard input, files or the clock.
-// Not thread-safe: one JqProgram per thread (JqProgramPool hands them out).
+// Not thread-safe: one JqProgram per thread (InProcessJqEvaluator hands them out).
 #pragma once
 
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,9 +16,12 @@ namespace kdiag {
 
 // What the first output of a run was.
 struct JqOutcome {
-  enum class Kind { kTrue, kFalse, kNoOutput, kNotBoolean, kError };
+  // kStopped: the evaluator stopped the program (too long, too much memory); only an evaluator
+  // that runs programs apart from the caller gives it.
+  enum class Kind { kTrue, kFalse, kNoOutput, kNotBoolean, kError, kStopped };
   Kind kind = Kind::kNoOutput;
-  std::string detail;  // the error message, or the non-boolean value as JSON (shortened)
+  // The error message, the non-boolean value as JSON (shortened), or why it was stopped.
+  std::string detail;
 };
 
 class JqProgram {
@@ -39,25 +40,6 @@ class JqProgram {
   JqProgram() = default;
   jq_state* jq_ = nullptr;
   std::vector<std::string> messages_;  // compile errors, collected by jq's error callback
-};
-
-// Compiled copies of one program, so checks running in several threads at once each get their
-// own jq_state. Copies are compiled on demand and kept for reuse.
-class JqProgramPool {
- public:
-  // program must compile (checked with JqProgram::Compile first); throws std::invalid_argument
-  // with jq's message otherwise.
-  explicit JqProgramPool(std::string program);
-
-  JqOutcome Run(std::string_view input_json, Timestamp now);
-
- private:
-  std::unique_ptr<JqProgram> Take();
-  void Give(std::unique_ptr<JqProgram> program);
-
-  std::string program_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<JqProgram>> idle_;
 };
 
 }  // namespace kdiag

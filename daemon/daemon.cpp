@@ -92,7 +92,13 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
                            .reportingInstance = MakeLeaderIdentity().substr(0, 128)},
                           registry.get());
   // The root checks' outside signals, polled on their own schedule so no run waits on them.
-  auto diagnosis_checks = MakeDiagnosisChecks(config.checks, MakeCurlTransport({}));
+  DiagnosisChecks diagnosis_checks;
+  try {
+    diagnosis_checks = MakeDiagnosisChecks(config.checks, MakeCurlTransport({}));
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot set up the Diagnosis checks: {}", e.what());
+    return 1;
+  }
   SourcePoller signals(std::move(diagnosis_checks.sources),
                        std::make_unique<ApiServerHealthProbe>(client));
   signals.Start();

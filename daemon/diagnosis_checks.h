@@ -21,8 +21,9 @@ struct DiagnosisChecks {
 };
 
 // transport reaches the sources (MakeCurlTransport with the system's trust store in the
-// daemon). Throws std::invalid_argument when a custom expression does not compile, which
-// ParseOperatorConfig has already refused.
+// daemon). Custom checks' expressions run in kdiag-jq-worker processes beside this program.
+// Throws std::invalid_argument when a custom expression does not compile, which
+// ParseOperatorConfig has already refused, and std::runtime_error when the worker cannot start.
 DiagnosisChecks MakeDiagnosisChecks(const DiagnosisChecksConfig& config,
                                     const std::shared_ptr<HttpTransport>& transport);
 

@@ -9,6 +9,7 @@
 #include "checks/log_link_templates.h"
 #include "controller/http_server.h"
 #include "controller/names.h"
+#include "controller/quantity.h"
 #include "daemon/yaml_reader.h"
 
 namespace kdiag {
@@ -217,6 +218,21 @@ void ReadCustomChecks(YamlSection& section, std::vector<CustomCheckSpec>& checks
   });
 }
 
+void ReadCustomCheckLimits(YamlSection section, JqWorkerLimits& limits) {
+  section.Read("timePerObject", limits.timePerObject);
+  std::string memory;
+  section.Read("memory", memory);
+  if (memory.empty()) return;
+  // Below this, the worker cannot hold jq and its compiled programs.
+  constexpr double kMinimum = 64 << 20;
+  const auto quantity = ParseQuantity(memory);
+  if (!quantity || quantity->value < kMinimum) {
+    section.Problem("memory", "'" + memory + "' is not a quantity of at least 64Mi");
+  } else {
+    limits.memoryBytes = static_cast<uint64_t>(quantity->value);
+  }
+}
+
 void ReadThresholds(YamlSection section, BuiltinCheckOptions& builtin) {
   section.Read("nodeLeaseStaleAfter", builtin.nodeLeaseStaleAfter);
   section.Read("apiLatencyWarning", builtin.apiLatencyWarning);
@@ -238,6 +254,7 @@ void ReadDiagnosis(YamlSection section, DiagnosisOptions& diagnosis,
   section.Read("feedbackURL", checks.pipeline.enrichment.feedbackURLTemplate);
   ReadRootSources(section, checks.rootSources);
   ReadCustomChecks(section, checks.customChecks);
+  ReadCustomCheckLimits(section.Section("customCheckLimits"), checks.customCheckLimits);
   ReadCustomResources(section, checks.customResources);
   section.Read("checkBudget", checks.pipeline.checkBudget);
   ReadThresholds(section.Section("thresholds"), checks.builtin);
@@ -346,6 +363,10 @@ void ValidateOperatorConfig(const OperatorConfig& config, const std::string& sou
   }
   if (config.checks.pipeline.checkBudget <= Duration::zero()) {
     problems.push_back(source + ": diagnosis.checkBudget: must be greater than 0s");
+  }
+  if (config.checks.customCheckLimits.timePerObject <= Duration::zero()) {
+    problems.push_back(source +
+                       ": diagnosis.customCheckLimits.timePerObject: must be greater than 0s");
   }
   if (config.kubernetes.requestTimeout <= Duration::zero()) {
     problems.push_back(source + ": kubernetes.requestTimeout: must be greater than 0s");

@@ -15,6 +15,7 @@
 #include "checks/pipeline.h"
 #include "controller/duration.h"
 #include "controller/logging.h"
+#include "daemon/subprocess_jq_evaluator.h"
 #include "reconcilers/options.h"
 #include "reconcilers/source_options.h"
 #include "reconcilers/watched_kinds.h"
@@ -68,6 +69,7 @@ struct DiagnosisChecksConfig {
   BuiltinCheckOptions builtin;  // addons absent from the file: DefaultAddons()
   PipelineOptions pipeline;
   std::vector<CustomCheckSpec> customChecks;
+  JqWorkerLimits customCheckLimits;
   std::vector<InfrastructureSourceSpec> rootSources;
   std::vector<CustomResourceKind> customResources;  // for KD6005
 };

@@ -194,6 +194,7 @@ diagnosis:
       message: '{kind} {namespace}/{name} has no team label'
       nextSteps: ['kubectl -n {namespace} label deployment {name} team=...']
       docs: [{title: Ownership policy, url: "https://wiki.example.com/owners"}]
+  customCheckLimits: {timePerObject: 500ms, memory: 1Gi}
   checkBudget: 5s
   thresholds: {nodeLeaseStaleAfter: 1m, highRestartCount: 10, stuckTerminatingAfter: 10m}
   customResources:
@@ -231,6 +232,8 @@ TEST(OperatorConfig, ReadsTheDiagnosisChecks) {
   EXPECT_EQ(checks.customChecks[0].severity, Severity::kInfo);
   EXPECT_EQ(checks.customChecks[0].category, "custom");
   EXPECT_EQ(checks.customChecks[0].docs.at(0).title, "Ownership policy");
+  EXPECT_EQ(checks.customCheckLimits.timePerObject, std::chrono::milliseconds(500));
+  EXPECT_EQ(checks.customCheckLimits.memoryBytes, 1ull << 30);
   EXPECT_EQ(checks.pipeline.checkBudget, std::chrono::seconds(5));
   EXPECT_EQ(checks.builtin.nodeLeaseStaleAfter, std::chrono::minutes(1));
   EXPECT_EQ(checks.builtin.highRestartCount, 10);
@@ -299,6 +302,14 @@ TEST(OperatorConfig, NamesBadDiagnosisChecks) {
               ElementsAre(HasSubstr("diagnosis.thresholds.highRestartCount: 0 is out of range")));
   EXPECT_THAT(ProblemsOf("diagnosis: {checkBudget: 0s}"),
               ElementsAre(HasSubstr("diagnosis.checkBudget: must be greater than 0s")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {customCheckLimits: {memory: 10Mi}}"),
+              ElementsAre(HasSubstr("diagnosis.customCheckLimits.memory: '10Mi' is not a "
+                                    "quantity of at least 64Mi")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {customCheckLimits: {memory: lots}}"),
+              ElementsAre(HasSubstr("diagnosis.customCheckLimits.memory: 'lots' is not")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {customCheckLimits: {timePerObject: 0s}}"),
+              ElementsAre(HasSubstr("diagnosis.customCheckLimits.timePerObject: must be greater "
+                                    "than 0s")));
 }
 
 TEST(OperatorConfig, TheShippedConfigMapIsValid) {

@@ -192,6 +192,10 @@ ReconcileOutcome DiagnosisReconciler::Run(const nlohmann::json& diagnosis, const
     if (result) deps_.metrics->Findings(*result);
   }
   if (result) {
+    if (auto errors = StepErrors(*result)) {
+      deps_.events.Record(diagnosis, EventType::kWarning, "CheckError", "Diagnose",
+                          fmt::format("run {}: {}", run.runId, *errors));
+    }
     deps_.events.Record(diagnosis,
                         result->summary.healthy ? EventType::kNormal : EventType::kWarning,
                         result->summary.healthy ? "Healthy" : "ProblemsFound", "Diagnose",

@@ -62,26 +62,28 @@ nlohmann::json CompletedStatus(const PipelineResult& result, const RunRecord& ru
   status["reportId"] = run.runId;
   if (!run.deeplink.empty()) status["deeplink"] = run.deeplink;
 
-  const auto errors =
-      std::count_if(result.checkpoints.begin(), result.checkpoints.end(),
-                    [](const Checkpoint& c) { return c.result == StepResult::kError; });
   SetCondition(status["conditions"], "Ready", true, "RunCompleted",
                result.summary.verdict.substr(0, 1024), run.generation, run.completedAt);
-  if (errors > 0) {
-    std::string names;
-    for (const auto& c : result.checkpoints) {
-      if (c.result == StepResult::kError) {
-        names += (names.empty() ? "" : ", ") + c.name + ": " + c.message;
-      }
-    }
-    SetCondition(status["conditions"], "Degraded", true, "CheckError",
-                 fmt::format("{} step{} could not run: {}", errors, errors == 1 ? "" : "s", names),
-                 run.generation, run.completedAt);
+  if (auto errors = StepErrors(result)) {
+    SetCondition(status["conditions"], "Degraded", true, "CheckError", *errors, run.generation,
+                 run.completedAt);
   } else {
     SetCondition(status["conditions"], "Degraded", false, "AllChecksRan",
                  "every selected check ran", run.generation, run.completedAt);
   }
   return status;
+}
+
+std::optional<std::string> StepErrors(const PipelineResult& result) {
+  size_t errors = 0;
+  std::string names;
+  for (const auto& c : result.checkpoints) {
+    if (c.result != StepResult::kError) continue;
+    ++errors;
+    names += (names.empty() ? "" : ", ") + c.name + ": " + c.message;
+  }
+  if (errors == 0) return std::nullopt;
+  return fmt::format("{} step{} could not run: {}", errors, errors == 1 ? "" : "s", names);
 }
 
 nlohmann::json FailedStatus(std::string_view reason, std::string_view message, const RunRecord& run,

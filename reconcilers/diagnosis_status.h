@@ -37,6 +37,10 @@ struct StatusLimits {
 nlohmann::json CompletedStatus(const PipelineResult& result, const RunRecord& run,
                                const StatusLimits& limits, const nlohmann::json& previous);
 
+// "N steps could not run: name: message, …" when steps ended in Error (the Degraded condition
+// and the CheckError Event say it); nullopt when every selected step ran.
+std::optional<std::string> StepErrors(const PipelineResult& result);
+
 // The status of a run that could not be done: phase Failed, Ready False with the reason.
 nlohmann::json FailedStatus(std::string_view reason, std::string_view message, const RunRecord& run,
                             const nlohmann::json& previous);
