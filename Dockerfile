@@ -7,8 +7,9 @@ COPY hack/deps.sh hack/deps.sh
 RUN hack/deps.sh
 COPY . .
 RUN cmake --preset default -DKDIAG_WERROR=ON \
-    && cmake --build --preset default --target kdiag-controller \
-    && strip -o /kdiag-controller build/default/daemon/kdiag-controller
+    && cmake --build --preset default --target kdiag-controller kdiag-jq-worker \
+    && strip -o /kdiag-controller build/default/daemon/kdiag-controller \
+    && strip -o /kdiag-jq-worker build/default/daemon/kdiag-jq-worker
 
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
@@ -17,6 +18,8 @@ RUN apt-get update -qq \
        libwebsockets17 libsimdjson14 libsqlite3-0 libjq1 libbrotli1 zlib1g >/dev/null \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /kdiag-controller /usr/local/bin/kdiag-controller
+# Custom checks' expressions run in it; the controller starts it from its own directory.
+COPY --from=build /kdiag-jq-worker /usr/local/bin/kdiag-jq-worker
 USER 65532:65532
 EXPOSE 8080 9443
 ENTRYPOINT ["/usr/local/bin/kdiag-controller"]

@@ -179,8 +179,9 @@ TEST_F(CustomChecksTest, AStoppedExpressionTurnsItsCodeOffWhileTheOthersGoOn) {
   const auto first = pipeline.Run(context);
   // KD9001 was stopped on batch; KD9002 still ran over every Deployment.
   std::vector<std::string> found;
-  for (const auto& finding : first.findings)
+  for (const auto& finding : first.findings) {
     found.push_back(finding.code + " " + finding.resource.name);
+  }
   EXPECT_THAT(found, ::testing::Contains("KD9002 batch"));
   EXPECT_THAT(found, Not(::testing::Contains("KD9001 batch")));
   EXPECT_EQ(first.checkpoints[0].result, StepResult::kError);

@@ -44,8 +44,9 @@ int main() {
       for (uint32_t i = 0; i < size; ++i) inputs.push_back(in.ReadString());
       if (*program >= programs.size()) throw std::runtime_error("no such program");
       // Each outcome goes out as soon as it is known: the controller times the inputs by them.
-      for (const auto& input : inputs)
+      for (const auto& input : inputs) {
         out.Write(EncodeOutcome(programs[*program]->Run(input, now)));
+      }
     }
     return 0;
   } catch (const std::exception& e) {

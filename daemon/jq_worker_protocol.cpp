@@ -24,7 +24,7 @@ T LoadRaw(const char* bytes) {
   return value;
 }
 
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = size_t{64} * 1024;
 
 }  // namespace
 
@@ -124,7 +124,7 @@ std::string Stream::ReadString() {
   return text;
 }
 
-void Stream::Write(std::string_view bytes) {
+void Stream::Write(std::string_view bytes) const {
   while (!bytes.empty()) {
     const ssize_t wrote = write(fd_, bytes.data(), bytes.size());
     if (wrote < 0 && errno == EINTR) continue;

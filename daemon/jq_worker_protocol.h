@@ -50,7 +50,7 @@ class Stream {
   uint32_t ReadU32();
   int64_t ReadI64();
   std::string ReadString();
-  void Write(std::string_view bytes);
+  void Write(std::string_view bytes) const;
 
  private:
   // False at the end of input.

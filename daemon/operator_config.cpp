@@ -1,5 +1,8 @@
 #include "daemon/operator_config.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <fstream>
 #include <limits>
@@ -184,7 +187,9 @@ void ReadRootSources(YamlSection& section, std::vector<InfrastructureSourceSpec>
   });
 }
 
-void ReadCustomChecks(YamlSection& section, std::vector<CustomCheckSpec>& checks) {
+// watched: the kinds the controller caches; a check of any other kind would never see an object.
+void ReadCustomChecks(YamlSection& section, const std::set<std::string>& watched,
+                      std::vector<CustomCheckSpec>& checks) {
   section.ReadItems("customChecks", kMaxListItems, [&](YamlSection& item, size_t) {
     CustomCheckSpec check;
     item.Read("code", check.code);
@@ -207,7 +212,13 @@ void ReadCustomChecks(YamlSection& section, std::vector<CustomCheckSpec>& checks
       if (other.code == check.code) item.Problem("code", check.code + " is used by another check");
     }
     if (check.title.empty()) item.Problem("title", "must not be empty");
-    if (check.kind.empty()) item.Problem("kind", "must not be empty");
+    if (check.kind.empty()) {
+      item.Problem("kind", "must not be empty");
+    } else if (!watched.contains(check.kind)) {
+      item.Problem("kind", fmt::format("'{}' is not a kind the controller watches ({}; a custom "
+                                       "resource needs an entry in diagnosis.customResources)",
+                                       check.kind, fmt::join(watched, ", ")));
+    }
     if (check.category.empty()) item.Problem("category", "must not be empty");
     if (check.expression.empty()) {
       item.Problem("expression", "must not be empty");
@@ -253,9 +264,11 @@ void ReadDiagnosis(YamlSection section, DiagnosisOptions& diagnosis,
   ReadLoggingDrivers(section, checks.pipeline.enrichment);
   section.Read("feedbackURL", checks.pipeline.enrichment.feedbackURLTemplate);
   ReadRootSources(section, checks.rootSources);
-  ReadCustomChecks(section, checks.customChecks);
-  ReadCustomCheckLimits(section.Section("customCheckLimits"), checks.customCheckLimits);
   ReadCustomResources(section, checks.customResources);
+  std::set<std::string> watched;
+  for (const auto& kind : DiagnosisWatchedKinds(checks.customResources)) watched.insert(kind.kind);
+  ReadCustomChecks(section, watched, checks.customChecks);
+  ReadCustomCheckLimits(section.Section("customCheckLimits"), checks.customCheckLimits);
   section.Read("checkBudget", checks.pipeline.checkBudget);
   ReadThresholds(section.Section("thresholds"), checks.builtin);
 }

@@ -286,6 +286,13 @@ TEST(OperatorConfig, NamesBadDiagnosisChecks) {
                          "      url: http://am:9093\n      matchers: [severity=critical]\n"),
               ElementsAre(HasSubstr("diagnosis.rootSources[0].matchers[0]: 'severity=critical' "
                                     "is not a label matcher")));
+  EXPECT_THAT(ProblemsOf("diagnosis:\n  customChecks:\n"
+                         "    - {code: KD9001, title: a, kind: Deploymnet, expression: 'true'}\n"
+                         "    - {code: KD9002, title: b, kind: Certificate, expression: 'true'}\n"),
+              ElementsAre(HasSubstr("config.yaml:3: diagnosis.customChecks[0].kind: 'Deploymnet' "
+                                    "is not a kind the controller watches (APIService, "),
+                          HasSubstr("diagnosis.customChecks[1].kind: 'Certificate' is not a kind "
+                                    "the controller watches")));
   EXPECT_THAT(ProblemsOf("diagnosis: {rootSources: [{name: x, type: pager, url: 'http://x'}]}"),
               ElementsAre(HasSubstr("diagnosis.rootSources[0].type: 'pager' is not one of")));
   EXPECT_THAT(ProblemsOf("diagnosis: {loggingDrivers: [{type: custom}]}"),

@@ -42,7 +42,7 @@ constexpr auto kStartTimeout = std::chrono::seconds(10);
 constexpr auto kExitGrace = std::chrono::seconds(1);
 // What of a dead worker's standard error is read, for the reason it gives.
 constexpr size_t kMaxStderr = 4096;
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = size_t{64} * 1024;
 
 std::string ErrnoText(int error) {
   return std::error_code(error, std::generic_category()).message();
