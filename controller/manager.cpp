@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "controller/client_lease_store.h"
@@ -16,8 +17,28 @@ Manager::Manager(Client& client, Clock& clock, RuntimeMetrics* metrics,
 Manager::~Manager() = default;
 
 Informer& Manager::AddInformer(ReflectorOptions options) {
-  return *informers_.emplace_back(
-      std::make_unique<Informer>(client_, std::move(options), clock_, metrics_));
+  auto informer = std::make_unique<Informer>(client_, std::move(options), clock_, metrics_);
+  Informer& added = *informer;
+  const std::lock_guard lock(informersMutex_);
+  if (running_) added.Start();
+  informers_.push_back({std::move(informer), running_});
+  return added;
+}
+
+void Manager::RemoveInformer(const Informer& informer) {
+  std::unique_ptr<Informer> removed;
+  {
+    const std::lock_guard lock(informersMutex_);
+    const auto it = std::ranges::find_if(
+        informers_, [&](const Watched& watched) { return watched.informer.get() == &informer; });
+    if (it == informers_.end()) return;
+    removed = std::move(it->informer);
+    informers_.erase(it);
+  }
+  removed->RequestStop();
+  removed->Stop();
+  const std::lock_guard lock(informersMutex_);
+  removed_.push_back(std::move(removed));
 }
 
 ReconcileLoop& Manager::AddController(ControllerOptions options, Reconciler reconciler) {
@@ -62,8 +83,16 @@ void Manager::RunControllers(const std::stop_token& term) {
 }  // joined: every loop returns once the term ends
 
 Manager::Outcome Manager::Run(const std::stop_token& stop) {
-  for (auto& informer : informers_) informer->Start();
-  for (auto& informer : informers_) {
+  std::vector<Informer*> initial;
+  {
+    const std::lock_guard lock(informersMutex_);
+    for (auto& watched : informers_) {
+      watched.informer->Start();
+      initial.push_back(watched.informer.get());
+    }
+    running_ = true;
+  }
+  for (Informer* informer : initial) {
     // Controllers must not act on a partial picture of the cluster.
     while (!informer->WaitForSync(stop, std::chrono::seconds(30))) {
       if (stop.stop_requested()) break;
@@ -89,25 +118,29 @@ Manager::Outcome Manager::Run(const std::stop_token& stop) {
       leading_ = false;
     }
   }
-  for (auto& informer : informers_) informer->RequestStop();
-  for (auto& informer : informers_) informer->Stop();
+  const std::lock_guard lock(informersMutex_);
+  running_ = false;
+  for (auto& watched : informers_) watched.informer->RequestStop();
+  for (auto& watched : informers_) watched.informer->Stop();
   return outcome;
 }
 
 bool Manager::Synced() const {
-  for (const auto& informer : informers_) {
-    if (!informer->HasSynced()) return false;
-  }
-  return true;
+  const std::lock_guard lock(informersMutex_);
+  return std::ranges::all_of(informers_, [](const Watched& watched) {
+    return watched.late || watched.informer->HasSynced();
+  });
 }
 
 bool Manager::Leading() const { return leading_; }
 
 std::string Manager::Describe() const {
   std::string text = fmt::format("leader={}", leading_.load());
-  for (const auto& informer : informers_) {
-    text += fmt::format(" {}={}{}", informer->reflector().name(), informer->store().Size(),
-                        informer->HasSynced() ? "" : "(syncing)");
+  const std::lock_guard lock(informersMutex_);
+  for (const auto& watched : informers_) {
+    const Informer& informer = *watched.informer;
+    text += fmt::format(" {}={}{}", informer.reflector().name(), informer.store().Size(),
+                        informer.HasSynced() ? "" : "(syncing)");
   }
   for (const auto& controller : controllers_) {
     text += fmt::format(" queue[{}]={}", controller->name(), controller->queue().Len());

@@ -34,8 +34,14 @@ class Manager {
   Manager(const Manager&) = delete;
   Manager& operator=(const Manager&) = delete;
 
-  // Set up before Run.
+  // Informers added before Run start with it, and Run waits for their caches before any
+  // controller runs. One added while Run runs (a kind discovered later) starts at once; it does
+  // not count for Synced.
   Informer& AddInformer(ReflectorOptions options);
+  // Stops an informer for good (its kind is no longer served). The informer stays allocated
+  // until the manager is destroyed, so a reader still holding its store is safe.
+  void RemoveInformer(const Informer& informer);
+  // Set up before Run.
   ReconcileLoop& AddController(ControllerOptions options, Reconciler reconciler);
   // Without this, controllers run as soon as the caches have synced. lease_client: a client of
   // its own for the lease, with a request timeout well under renewDeadline and no retries
@@ -45,7 +51,7 @@ class Manager {
   // Runs until stop is requested or leadership is lost.
   Outcome Run(const std::stop_token& stop);
 
-  // Every informer has synced (for the readiness probe).
+  // Every informer added before Run has synced (for the readiness probe).
   bool Synced() const;
   // This replica leads (always true without leader election once controllers run).
   bool Leading() const;
@@ -59,7 +65,14 @@ class Manager {
   Clock& clock_;
   RuntimeMetrics* metrics_;
   prometheus::Registry* registry_;
-  std::vector<std::unique_ptr<Informer>> informers_;
+  struct Watched {
+    std::unique_ptr<Informer> informer;
+    bool late = false;  // added while running: not part of Synced
+  };
+  mutable std::mutex informersMutex_;
+  std::vector<Watched> informers_;  // guarded by informersMutex_
+  std::vector<std::unique_ptr<Informer>> removed_;
+  bool running_ = false;  // informers started (guarded by informersMutex_)
   std::vector<std::unique_ptr<ReconcileLoop>> controllers_;
   std::unique_ptr<LeaseStore> leaseStore_;
   std::unique_ptr<LeaderElector> elector_;

@@ -100,7 +100,8 @@ int RunDaemon(const OperatorConfig& config, const ShutdownSignal& shutdown) {
     return 1;
   }
   SourcePoller signals(std::move(diagnosis_checks.sources),
-                       std::make_unique<ApiServerHealthProbe>(client));
+                       std::make_unique<ApiServerHealthProbe>(client),
+                       config.diagnosis.apiServerProbeInterval);
   signals.Start();
   DiagnosisController diagnosis(config, std::move(diagnosis_checks.checks),
                                 std::move(diagnosis_checks.pipeline), client, manager, signals,

@@ -259,6 +259,8 @@ void ReadDiagnosis(YamlSection section, DiagnosisOptions& diagnosis,
   section.Read("managementNamespaces", diagnosis.managementNamespaces, kMaxListItems);
   section.Read("trustedNamespaces", diagnosis.trustedNamespaces, kMaxListItems);
   section.Read("maxFindingsInStatus", diagnosis.maxFindingsInStatus, 1, 500);
+  section.Read("discoveryInterval", diagnosis.discoveryInterval);
+  section.Read("apiServerProbeInterval", diagnosis.apiServerProbeInterval);
   ReadAddons(section, checks.builtin.addons);
   ReadDocs(section.Section("docs"), checks.pipeline.enrichment);
   ReadLoggingDrivers(section, checks.pipeline.enrichment);

@@ -195,6 +195,8 @@ diagnosis:
       nextSteps: ['kubectl -n {namespace} label deployment {name} team=...']
       docs: [{title: Ownership policy, url: "https://wiki.example.com/owners"}]
   customCheckLimits: {timePerObject: 500ms, memory: 1Gi}
+  discoveryInterval: 5m
+  apiServerProbeInterval: 10s
   checkBudget: 5s
   thresholds: {nodeLeaseStaleAfter: 1m, highRestartCount: 10, stuckTerminatingAfter: 10m}
   customResources:
@@ -232,6 +234,8 @@ TEST(OperatorConfig, ReadsTheDiagnosisChecks) {
   EXPECT_EQ(checks.customChecks[0].severity, Severity::kInfo);
   EXPECT_EQ(checks.customChecks[0].category, "custom");
   EXPECT_EQ(checks.customChecks[0].docs.at(0).title, "Ownership policy");
+  EXPECT_EQ(config.diagnosis.discoveryInterval, std::chrono::minutes(5));
+  EXPECT_EQ(config.diagnosis.apiServerProbeInterval, std::chrono::seconds(10));
   EXPECT_EQ(checks.customCheckLimits.timePerObject, std::chrono::milliseconds(500));
   EXPECT_EQ(checks.customCheckLimits.memoryBytes, 1ull << 30);
   EXPECT_EQ(checks.pipeline.checkBudget, std::chrono::seconds(5));
@@ -314,6 +318,8 @@ TEST(OperatorConfig, NamesBadDiagnosisChecks) {
                                     "quantity of at least 64Mi")));
   EXPECT_THAT(ProblemsOf("diagnosis: {customCheckLimits: {memory: lots}}"),
               ElementsAre(HasSubstr("diagnosis.customCheckLimits.memory: 'lots' is not")));
+  EXPECT_THAT(ProblemsOf("diagnosis: {apiServerProbeInterval: 0s}"),
+              ElementsAre(HasSubstr("diagnosis.apiServerProbeInterval: must be greater than 0s")));
   EXPECT_THAT(ProblemsOf("diagnosis: {customCheckLimits: {timePerObject: 0s}}"),
               ElementsAre(HasSubstr("diagnosis.customCheckLimits.timePerObject: must be greater "
                                     "than 0s")));

@@ -147,7 +147,8 @@ ReconcileOutcome DiagnosisReconciler::Run(const nlohmann::json& diagnosis, const
   deps_.events.Record(diagnosis, EventType::kNormal, "RunStarted", "Diagnose",
                       fmt::format("run {} started ({})", run.runId, why));
 
-  InformerClusterView view(deps_.informers, parsed_);
+  const auto informers = deps_.informers.Get();
+  InformerClusterView view(*informers, parsed_);
   nlohmann::json status;
   std::string result_label;
   auto [problem_reason, problem] =

@@ -30,7 +30,7 @@ namespace kdiag {
 struct DiagnosisReconcilerDeps {
   Client& client;
   Informer& diagnoses;
-  const InformerSet& informers;
+  const CurrentInformerSet& informers;
   const Pipeline& pipeline;
   const RootSignalsProvider& signals;
   ReportStore& reports;

@@ -3,7 +3,9 @@
 // is kept for later runs while the object is unchanged (ParsedObjectCache).
 #pragma once
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -27,6 +29,21 @@ struct WatchedStore {
 struct InformerSet {
   std::map<std::string, WatchedStore, std::less<>> byKind;
   std::set<std::string, std::less<>> groupVersions;
+};
+
+// The InformerSet runs read now. Discovery replaces it whole when kinds come or go; a run keeps
+// the one it started with, so it never sees a kind half added.
+class CurrentInformerSet {
+ public:
+  explicit CurrentInformerSet(InformerSet initial = {})
+      : current_(std::make_shared<const InformerSet>(std::move(initial))) {}
+  std::shared_ptr<const InformerSet> Get() const { return current_.load(); }
+  void Set(InformerSet next) {
+    current_.store(std::make_shared<const InformerSet>(std::move(next)));
+  }
+
+ private:
+  std::atomic<std::shared_ptr<const InformerSet>> current_;
 };
 
 class InformerClusterView : public ClusterView {

@@ -50,6 +50,9 @@ std::vector<FieldProblem> DiagnosisOptions::Validate() const {
   if (maxFindingsInStatus < 1 || maxFindingsInStatus > 500) {
     problems.push_back({"maxFindingsInStatus", "must be between 1 and 500"});
   }
+  if (apiServerProbeInterval <= Duration::zero()) {
+    problems.push_back({"apiServerProbeInterval", "must be greater than 0s"});
+  }
   return problems;
 }
 

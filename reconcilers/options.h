@@ -25,6 +25,11 @@ struct DiagnosisOptions {
   // Namespaces whose Diagnoses may diagnose another namespace or the whole cluster; any other
   // Diagnosis diagnoses its own namespace only.
   std::vector<std::string> trustedNamespaces = {"kdiag-system"};
+  // How often API discovery is read again, so that optional kinds installed after start-up
+  // (Argo CD, Flux, configured custom resources) are watched and removed ones dropped; 0: never.
+  Duration discoveryInterval = std::chrono::minutes(1);
+  // How often the API server's /readyz, /livez and latency are probed (KD0110, KD0112).
+  Duration apiServerProbeInterval = std::chrono::seconds(30);
 
   std::vector<FieldProblem> Validate() const;
 };

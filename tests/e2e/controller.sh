@@ -5,8 +5,7 @@
 # sources it polls: a real Alertmanager, a status page and a probed endpoint.
 source "$(dirname "$0")/../lib.sh"
 
-# KDIAG_E2E_STATE: where its files go, for a controller beside the tests' own (a benchmark's).
-state=${KDIAG_E2E_STATE:-${KDIAG_BUILD_DIR:?}/e2e-controller}
+state=$e2e_state
 mkdir -p "$state"
 # Stops what an earlier up started (also one that failed half-way).
 stop() {
@@ -24,13 +23,13 @@ case ${1:?up or down} in
 up)
   stop
   # The optional APIs some scenarios use (Flux HelmRelease, Argo CD Application, cert-manager
-  # Certificate) and read access to the custom resources config.yaml lists: the controller
-  # discovers optional kinds when it starts and does not watch kinds that appear later.
+  # Certificate) and read access to the custom resources config.yaml lists, before the
+  # controller starts, so that it watches them from the start rather than from its next
+  # discovery.
   kubectl apply -f "$repo/tests/e2e/crds" -f "$repo/tests/e2e/rbac-custom-resources.yaml" >/dev/null
   kubectl wait --for=condition=Established --timeout=30s -f "$repo/tests/e2e/crds" >/dev/null
   # The class of session recordings (config.yaml): volumes that outlive their claims.
   kubectl apply -f "$repo/hack/local-recordings.yaml" >/dev/null
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
   # A real Alertmanager for the global root check's scenarios (root-alert-*).
   am_port=$(free_port)
   printf 'route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n' >"$state/alertmanager.yml"

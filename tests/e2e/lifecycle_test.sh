@@ -131,7 +131,7 @@ expect_contains "Events tell when runs start" "RunStarted" "$reasons"
 expect_contains "and what they found" "ProblemsFound" "$reasons"
 expect_contains "the failed scope has a Warning Event" "NotTrusted" \
   "$(kubectl -n "$ns" get events.events.k8s.io --field-selector regarding.name=elsewhere -o jsonpath='{.items[*].reason}')"
-metrics=$(curl -sf "http://127.0.0.1:$(cat "$KDIAG_BUILD_DIR/e2e-controller/port")/metrics")
+metrics=$(curl -sf "http://127.0.0.1:$(cat "$e2e_state/port")/metrics")
 expect_contains "runs are counted by result" 'kdiag_diagnosis_runs_total{result="unhealthy"}' "$metrics"
 expect_contains "findings are counted by code and severity" 'kdiag_diagnosis_findings_total{code="KD1011",severity="critical"}' "$metrics"
 expect_contains "check durations are recorded" 'kdiag_check_duration_seconds_count{check="pods"}' "$metrics"

@@ -42,7 +42,7 @@ JSON
 }
 
 # The scenarios' Alertmanager (tests/e2e/controller.sh starts it).
-alertmanager_url() { cat "${KDIAG_BUILD_DIR:?}/e2e-controller/alertmanager.url"; }
+alertmanager_url() { cat "$e2e_state/alertmanager.url"; }
 
 # Fires (or, with an end time in the past, resolves) an alert in that Alertmanager.
 post_alert() { # alertname severity summary [endsAt]
@@ -91,7 +91,7 @@ restart_controller_with() { # config-file
 # for a grace period measured from a time the apiserver sets (creationTimestamp), which setup
 # cannot backdate.
 controller_thresholds() { # "name: value"...
-  local config=${KDIAG_BUILD_DIR:?}/e2e-controller/config.$test_name.yaml
+  local config=$e2e_state/config.$test_name.yaml
   # diagnosis.thresholds is the last section of config.yaml; a threshold given here replaces
   # the one there.
   local keys
@@ -102,7 +102,7 @@ controller_thresholds() { # "name: value"...
 
 # Restarts the controller with these addons (a YAML flow list) instead of none.
 controller_addons() { # list
-  local config=${KDIAG_BUILD_DIR:?}/e2e-controller/config.$test_name.yaml
+  local config=$e2e_state/config.$test_name.yaml
   sed "s|^  addons: \\[\\]\$|  addons: $1|" "$repo/tests/e2e/config.yaml" >"$config"
   restart_controller_with "$config"
 }

@@ -164,7 +164,7 @@ expect_contains "a Warning Event" "no-such-claim" \
   "$(kubectl -n "$ns" get events --field-selector involvedObject.name=lost,type=Warning -o jsonpath='{.items[*].message}')"
 
 log "metrics"
-metrics=$(curl -sf "http://127.0.0.1:$(cat "$KDIAG_BUILD_DIR/e2e-controller/port")/metrics")
+metrics=$(curl -sf "http://127.0.0.1:$(cat "$e2e_state/port")/metrics")
 for reason in ttl idle exited pod-failed deleted; do
   [[ $metrics == *"kdiag_sessions_ended_total{reason=\"$reason\"}"* ]] || fail "no kdiag_sessions_ended_total for $reason"
 done

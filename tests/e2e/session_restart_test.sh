@@ -11,7 +11,7 @@ home=$ns
 create_namespace restart-target
 target=$ns
 ns=$home
-state=$KDIAG_BUILD_DIR/e2e-controller
+state=$e2e_state
 # Whatever happens, the other tests find a controller running afterwards.
 on_exit 'kill -0 "$(cat "$state/pid" 2>/dev/null)" 2>/dev/null || "$repo/tests/e2e/controller.sh" up >/dev/null'
 

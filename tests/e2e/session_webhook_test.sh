@@ -82,7 +82,7 @@ expect_failure "an image not on the allow-list is refused, naming spec.image" \
 
 # The per-namespace limit of the controller's configuration (tests/e2e/config.yaml).
 limit=$(awk '/^sessions:/ {s = 1; next} /^[^ #]/ {s = 0} s && $1 == "maxPerNamespace:" {print $2}' \
-  "${KDIAG_BUILD_DIR:?}/e2e-controller/config.yaml")
+  "$e2e_state/config.yaml")
 limit=${limit:-10}
 active() {
   kubectl -n "$ns" get tss -o json | jq '[.items[] | select(.metadata.deletionTimestamp == null
@@ -101,7 +101,7 @@ expect_contains "a session over sessions.maxPerNamespace is refused" \
 expect_eq "once the namespace has that many" "$limit" "${before:-}"
 
 # --- what the controller counted --------------------------------------------------------------
-metrics=$(curl -sf "http://127.0.0.1:$(cat "$KDIAG_BUILD_DIR/e2e-controller/port")/metrics")
+metrics=$(curl -sf "http://127.0.0.1:$(cat "$e2e_state/port")/metrics")
 expect_contains "metrics count the denials" \
   'kdiag_webhook_requests_total{result="denied",webhook="/validate-troubleshootsession"}' "$metrics"
 expect_contains "and the owners recorded" \

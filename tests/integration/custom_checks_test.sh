@@ -5,18 +5,11 @@
 # go on; the runaway worker process is killed, and none outlives the controller.
 source "$(dirname "$0")/../lib.sh"
 
-controller=${KDIAG_BUILD_DIR:?}/daemon/kdiag-controller
 work=$(mktemp -d)
-pid=
-stop_controller() { [[ -z $pid ]] || kill -TERM "$pid" 2>/dev/null || true; }
-trap 'stop_controller; rm -rf "$work"; cleanup_namespaces' EXIT
+trap 'stop_controller || true; rm -rf "$work"; cleanup_namespaces' EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$work/config.yaml" <<YAML
+cat >"$work/config.yaml" <<'YAML'
 log: {level: info, format: json}
-server: {address: "127.0.0.1:$port"}
-leaderElection: {enabled: false}
-webhook: {enabled: false}
 diagnosis:
   customChecks:
     - code: KD9101
@@ -29,11 +22,8 @@ diagnosis:
       expression: '.metadata.labels.marked == "yes"'
   customCheckLimits: {timePerObject: 500ms}
 YAML
-"$controller" --config "$work/config.yaml" \
-  --kubeconfig "$("$repo/hack/cluster.sh" kubeconfig kdiag-system kdiag-controller)" 2>"$work/log" &
-pid=$!
-ready() { curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; }
-wait_until 30 ready || fail "the controller became ready"
+start_controller "$work/config.yaml" "$work/log"
+pid=$controller_pid
 
 create_namespace custom-checks
 kubectl -n "$ns" create configmap looping >/dev/null
@@ -80,12 +70,8 @@ expect_contains "the code stays off in later runs" "$off" \
 expect_eq "later runs keep the other code's finding" "KD9102" "$(get '{.status.findings[*].code}')"
 expect_eq "the same worker served the rerun" "$workers" "$(pgrep -P "$pid" -x kdiag-jq-worker || true)"
 
-kill -TERM "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
-pid=
+rc=0
+stop_controller || rc=$?
 expect_eq "the controller stops cleanly" 0 "$rc"
 worker_gone() { ! kill -0 "$workers" 2>/dev/null; }
 expect_success "its worker does not outlive it" wait_until 5 worker_gone

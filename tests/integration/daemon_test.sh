@@ -26,7 +26,6 @@ expect_failure "an unknown flag is named" "--colour" "$controller" --colour
 expect_failure "a bad flag value is named" "--log-format: 'xml' is not one of text, json" \
   "$controller" --log-format xml
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 webhook_port=$(free_port)
 sa_kubeconfig=$("$repo/hack/cluster.sh" kubeconfig kdiag-system kdiag-controller)

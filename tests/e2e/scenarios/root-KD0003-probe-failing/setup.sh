@@ -1,5 +1,5 @@
 # The probed gateway answers 404 (its health endpoint is gone; restored when the scenario ends).
-www=$KDIAG_BUILD_DIR/e2e-controller/www
+www=$e2e_state/www
 on_exit "echo ok >$www/healthz; sleep 2"
 rm -f "$www/healthz"
 sleep 3  # polled every second

@@ -69,6 +69,7 @@ KDIAG_APISERVER_ARGS="${KDIAG_APISERVER_ARGS:-} --shutdown-delay-duration=300s" 
   "$repo/hack/cluster.sh" restart kube-apiserver
 wait_kwok_heartbeats "$restarted" || fail "kwok did not renew the nodes' leases"
 kill -TERM "$(apiserver_pid)"
-# The controller probes every 30s (and a probe during the restart above saw no answer at all).
+# The controller probes every 5s (tests/e2e/config.yaml; a probe during the restart above saw no
+# answer at all).
 wait_until 90 probe_finds_shutdown || fail "the controller did not find /readyz failing alone"
 kubectl -n "$ns" delete diagnosis probe >/dev/null
