@@ -2,13 +2,12 @@
 // stops it when a program runs too long or takes too much memory: libjq cannot interrupt a
 // program, a process can be killed. Speaks daemon/jq_worker_protocol.h on its standard input
 // and output; not meant to be started by hand.
-#include <sys/prctl.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "checks/jq_program.h"
@@ -18,7 +17,12 @@ int main() {
   using namespace kdiag;
   using namespace kdiag::jq_worker;
   // Nothing to do once the controller is gone; a program stuck in a loop would stay otherwise.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Watched from a thread, since jq cannot be interrupted (and PR_SET_PDEATHSIG follows the
+  // thread that started the worker, not the controller process).
+  std::thread([controller = getppid()] {
+    while (getppid() == controller) std::this_thread::sleep_for(std::chrono::seconds(1));
+    _exit(1);
+  }).detach();
   Stream in(STDIN_FILENO);
   Stream out(STDOUT_FILENO);
   try {
