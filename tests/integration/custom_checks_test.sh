@@ -75,4 +75,13 @@ stop_controller || rc=$?
 expect_eq "the controller stops cleanly" 0 "$rc"
 worker_gone() { ! kill -0 "$workers" 2>/dev/null; }
 expect_success "its worker does not outlive it" wait_until 5 worker_gone
+
+# A controller that dies without cleaning up (SIGKILL) leaves no worker behind either.
+start_controller "$work/config.yaml" "$work/log2"
+workers=$(pgrep -P "$controller_pid" -x kdiag-jq-worker || true)
+expect_eq "a restarted controller starts one worker" 1 "$(wc -w <<<"$workers")"
+kill -KILL "$controller_pid"
+wait "$controller_pid" 2>/dev/null || true
+controller_pid=
+expect_success "its worker leaves when the controller is killed" wait_until 5 worker_gone
 finish
