@@ -62,19 +62,36 @@ std::string EncodeOutcome(const JqOutcome& outcome) {
   return out;
 }
 
+namespace {
+
+// The string at the front of bytes and the bytes it takes; nullopt while it is incomplete.
+std::optional<std::pair<std::string, size_t>> StringAt(std::string_view bytes) {
+  if (bytes.size() < sizeof(uint32_t)) return std::nullopt;
+  const auto length = LoadRaw<uint32_t>(bytes.data());
+  if (length > kMaxString) throw std::runtime_error("malformed reply: string too long");
+  if (bytes.size() < sizeof(uint32_t) + length) return std::nullopt;
+  return std::pair{std::string(bytes.substr(sizeof(uint32_t), length)), sizeof(uint32_t) + length};
+}
+
+}  // namespace
+
+std::optional<std::string> TakeString(std::string& buffer) {
+  auto string = StringAt(buffer);
+  if (!string) return std::nullopt;
+  buffer.erase(0, string->second);
+  return std::move(string->first);
+}
+
 std::optional<JqOutcome> TakeOutcome(std::string& buffer) {
-  constexpr size_t kHeader = 1 + sizeof(uint32_t);
-  if (buffer.size() < kHeader) return std::nullopt;
+  if (buffer.empty()) return std::nullopt;
   const auto kind = static_cast<uint8_t>(buffer[0]);
   if (kind > static_cast<uint8_t>(JqOutcome::Kind::kStopped)) {
     throw std::runtime_error("malformed reply: outcome kind " + std::to_string(kind));
   }
-  const auto length = LoadRaw<uint32_t>(buffer.data() + 1);
-  if (length > kMaxString) throw std::runtime_error("malformed reply: detail too long");
-  if (buffer.size() < kHeader + length) return std::nullopt;
-  JqOutcome outcome{static_cast<JqOutcome::Kind>(kind), buffer.substr(kHeader, length)};
-  buffer.erase(0, kHeader + length);
-  return outcome;
+  auto detail = StringAt(std::string_view(buffer).substr(1));
+  if (!detail) return std::nullopt;
+  buffer.erase(0, 1 + detail->second);
+  return JqOutcome{static_cast<JqOutcome::Kind>(kind), std::move(detail->first)};
 }
 
 bool Stream::Fill() {

@@ -36,6 +36,9 @@ std::string EncodePrograms(const std::vector<std::string>& programs);
 std::string EncodeBatch(uint32_t program, Timestamp now, std::span<const std::string> inputs);
 std::string EncodeOutcome(const JqOutcome& outcome);
 
+// Reads a string from the front of buffer and removes it; nullopt while it is incomplete.
+// Throws std::runtime_error when it is longer than kMaxString.
+std::optional<std::string> TakeString(std::string& buffer);
 // Reads an outcome from the front of buffer and removes it; nullopt while it is incomplete.
 // Throws std::runtime_error when the bytes cannot be one.
 std::optional<JqOutcome> TakeOutcome(std::string& buffer);

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <stdexcept>
@@ -168,13 +167,15 @@ JqWorkerProcess::JqWorkerProcess(const std::string& path, const std::vector<std:
     fail("it did not take the programs");
   }
   for (;;) {
-    if (reply.size() >= sizeof(uint32_t)) {
-      uint32_t length = 0;
-      std::memcpy(&length, reply.data(), sizeof length);
-      if (reply.size() >= sizeof length + length) {
-        if (length != 0) fail(reply.substr(sizeof length, length));
-        return;
-      }
+    std::optional<std::string> compiled;
+    try {
+      compiled = jq_worker::TakeString(reply);
+    } catch (const std::runtime_error& e) {
+      fail(e.what());
+    }
+    if (compiled) {
+      if (!compiled->empty()) fail(*compiled);
+      return;
     }
     switch (Receive(reply, deadline)) {
       case Io::kDone:
